@@ -1,0 +1,59 @@
+"""Linxia Marketplace: the Flask application factory."""
+
+import os
+
+from flask import Flask
+
+from .config import load_config
+
+BLUEPRINTS = (
+    "core",
+    "regions",
+    "accounts",
+    "catalog",
+    "households",
+    "orders",
+    "payments",
+    "logistics",
+    "reports",
+    "api",
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure one app; `test_config` overrides the environment."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    _require_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
+
+    from . import web
+
+    web.init_app(app)
+    for name in BLUEPRINTS:
+        module = __import__(f"{__name__}.{name}", fromlist=["bp"])
+        app.register_blueprint(module.bp)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _require_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1":
+        app.config["SECRET_KEY"] = "dev-only-not-secret"
+        app.config["SESSION_COOKIE_SECURE"] = False
+        return
+    raise RuntimeError("SECRET_KEY must be set outside debug and testing (see README).")

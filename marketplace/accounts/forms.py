@@ -1,0 +1,87 @@
+"""Account forms: register, log in, change password, roles."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .models import Role
+from .services import PHONE_RE, normalise_login
+
+ROLE_LABELS = {
+    Role.cooperative_manager: _l("Cooperative manager"),
+    Role.station_operator: _l("Station operator"),
+    Role.admin: _l("Administrator"),
+}
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
+    login = StringField(
+        _l("E-mail or mobile number"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
+        description=_l("At least 8 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Create account"))
+
+    def validate_login(self, field):
+        email, phone = normalise_login(field.data)
+        if phone:
+            return
+        if not email or "@" not in email or "." not in email.rsplit("@", 1)[-1]:
+            raise ValidationError(_l("Enter an e-mail address or an 11-digit mobile number."))
+
+
+class LoginForm(FlaskForm):
+    login = StringField(
+        _l("E-mail or mobile number"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    remember = BooleanField(_l("Keep me logged in"))
+    submit = SubmitField(_l("Log in"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[Optional()],
+    )
+    submit = SubmitField(_l("Save roles"))
+
+
+__all__ = ["PHONE_RE", "ChangePasswordForm", "LoginForm", "RegisterForm", "RolesForm"]

@@ -1,0 +1,98 @@
+"""Flask CLI commands: demo data and translation catalogues."""
+
+import importlib
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from .extensions import db
+
+# Each demo loader is `<package>.demo.load(scale)`: idempotent, flushes, never commits.
+DEMO_LOADERS = (
+    "regions",
+    "accounts",
+    "logistics",
+    "households",
+    "catalog",
+    "orders",
+    "payments",
+    "reports",
+)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(i18n)
+
+
+@click.command("seed-demo")
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "prefecture"]),
+    default="demo",
+    help="demo: a small, hand-made Linxia; prefecture: full-size generated data.",
+)
+def seed_demo(scale: str) -> None:
+    """Load the Linxia demo data (running it again changes nothing)."""
+    for name in DEMO_LOADERS:
+        try:
+            module = importlib.import_module(f"marketplace.{name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"marketplace.{name}.demo":
+                raise
+            continue
+        summary = module.load(scale=scale)
+        db.session.commit()
+        click.echo(f"{name}: {summary}")
+
+
+@click.group()
+def i18n() -> None:
+    """Translation catalogues (one per package)."""
+
+
+@i18n.command("update")
+def i18n_update() -> None:
+    """Re-extract strings into every package's .po, keeping translations."""
+    from . import i18n as catalogues
+
+    missing = catalogues.update(Path(current_app.root_path))
+    for name, count in missing.items():
+        click.echo(f"{name}: {count} untranslated")
+
+
+@i18n.command("missing")
+def i18n_missing() -> None:
+    """Print the untranslated strings of every package as JSON."""
+    import json
+
+    from . import i18n as catalogues
+
+    click.echo(
+        json.dumps(
+            catalogues.untranslated(Path(current_app.root_path)), ensure_ascii=False, indent=1
+        )
+    )
+
+
+@i18n.command("fill")
+@click.argument("package")
+@click.argument("json_file", type=click.File(encoding="utf-8"))
+def i18n_fill(package: str, json_file) -> None:
+    """Set translations for PACKAGE ('core' or a package name) from a JSON {msgid: text}."""
+    import json
+
+    from . import i18n as catalogues
+
+    count = catalogues.fill(Path(current_app.root_path), package, json.load(json_file))
+    click.echo(f"{package}: {count} translations set")
+
+
+@i18n.command("compile")
+def i18n_compile() -> None:
+    """Compile every .po into the .mo files Flask-Babel reads."""
+    from . import i18n as catalogues
+
+    count = catalogues.compile_all(Path(current_app.root_path))
+    click.echo(f"compiled {count} catalogues")

@@ -1,0 +1,52 @@
+"""Configuration defaults and their environment-variable overrides."""
+
+import os
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str) -> dict:
+    """Return the settings for one app, read from the environment at start-up."""
+    instance = Path(instance_path)
+    default_db = f"sqlite:///{instance / 'marketplace.db'}"
+    database_url = os.environ.get("DATABASE_URL", default_db)
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the only PostgreSQL driver we install.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    redis_url = os.environ.get("REDIS_URL") or None
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
+        "STRIPE_PAYMENT_METHOD_TYPES": os.environ.get(
+            "STRIPE_PAYMENT_METHOD_TYPES", "card,alipay,wechat_pay"
+        ).split(","),
+        "PLATFORM_FEE_BP": int(os.environ.get("PLATFORM_FEE_BP", "500")),
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ["zh", "en"],
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "BOOTSTRAP_BTN_SIZE": "lg",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,47 @@
+"""Home page and the language switch."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request
+
+from ..accounts.permissions import admin_required
+from ..extensions import LANGUAGE_COOKIE
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html")
+
+
+@bp.get("/language/<code>")
+def set_language(code: str):
+    """Remember the chosen language in a cookie and go back where the user was."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+@bp.get("/admin")
+@admin_required
+def admin():
+    """The administrator's start page: links to every administrative area that exists."""
+    return render_template("core/admin.html")

@@ -1,0 +1,5 @@
+"""Pages of the logistics package."""
+
+from flask import Blueprint
+
+bp = Blueprint("logistics", __name__)

@@ -1,0 +1,5 @@
+"""Pages of the payments package."""
+
+from flask import Blueprint
+
+bp = Blueprint("payments", __name__)
