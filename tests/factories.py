@@ -50,3 +50,155 @@ def create_village(app):
         return village
 
     return create_village
+
+
+@pytest.fixture
+def create_station(app):
+    """create_station(kind="village_point", region=None, **fields) -> Station."""
+    from marketplace.logistics.models import Station, StationKind
+
+    def create_station(kind="village_point", region=None, name=None, operators=(), **fields):
+        n = next(_counter)
+        if region is None:
+            region = get_by_code("622923100")
+        station = Station(
+            code=fields.pop("code", f"ST{n:05d}"),
+            kind=StationKind(kind),
+            region_id=region.id,
+            name_zh=name or f"测试服务点{n}",
+            name_en=f"Test station {n}",
+            **fields,
+        )
+        station.operators.extend(operators)
+        db.session.add(station)
+        db.session.commit()
+        return station
+
+    return create_station
+
+
+@pytest.fixture
+def create_household(app, create_village):
+    """create_household(village=None, members=4, **fields) -> Household."""
+    from marketplace.households.models import Household
+
+    def create_household(village=None, members=4, **fields):
+        n = next(_counter)
+        household = Household(
+            household_no=fields.pop("household_no", f"HH{n:08d}"),
+            head_name=fields.pop("head_name", f"测试户主{n}"),
+            id_card_no=fields.pop("id_card_no", f"62292319800101{n % 10000:04d}"),
+            phone=fields.pop("phone", f"139{n:08d}"),
+            village_id=(village or create_village()).id,
+            members=members,
+            is_sample=True,
+            **fields,
+        )
+        db.session.add(household)
+        db.session.commit()
+        return household
+
+    return create_household
+
+
+@pytest.fixture
+def create_cooperative(app, create_village):
+    """create_cooperative(village=None, managers=(), home_station=None, **fields)."""
+    from marketplace.catalog.models import Cooperative
+
+    def create_cooperative(village=None, managers=(), home_station=None, **fields):
+        n = next(_counter)
+        cooperative = Cooperative(
+            name_zh=fields.pop("name_zh", f"测试合作社{n}"),
+            name_en=fields.pop("name_en", f"Test cooperative {n}"),
+            village_id=(village or create_village()).id,
+            registration_no=fields.pop("registration_no", f"93622923MA{n:08d}"),
+            home_station_id=home_station.id if home_station else None,
+            **fields,
+        )
+        cooperative.managers.extend(managers)
+        db.session.add(cooperative)
+        db.session.commit()
+        return cooperative
+
+    return create_cooperative
+
+
+@pytest.fixture
+def create_category(app):
+    from marketplace.catalog.models import Category
+
+    def create_category(code="fruit", name_zh="水果", name_en="Fruit"):
+        category = db.session.scalar(db.select(Category).where(Category.code == code))
+        if category is None:
+            category = Category(code=code, name_zh=name_zh, name_en=name_en)
+            db.session.add(category)
+            db.session.commit()
+        return category
+
+    return create_category
+
+
+@pytest.fixture
+def create_product(app, create_cooperative, create_category):
+    """create_product(cooperative=None, price_fen=2500, status="active", **fields)."""
+    from marketplace.catalog.models import Product, ProductStatus
+
+    def create_product(cooperative=None, price_fen=2500, status="active", **fields):
+        n = next(_counter)
+        product = Product(
+            cooperative_id=(cooperative or create_cooperative()).id,
+            name_zh=fields.pop("name_zh", f"兰州百合{n}"),
+            name_en=fields.pop("name_en", f"Lanzhou lily {n}"),
+            category_id=fields.pop("category", None) or create_category().id,
+            unit=fields.pop("unit", "bag_1kg"),
+            unit_weight_g=fields.pop("unit_weight_g", 1000),
+            price_fen=price_fen,
+            status=ProductStatus(status),
+            **fields,
+        )
+        db.session.add(product)
+        db.session.commit()
+        return product
+
+    return create_product
+
+
+@pytest.fixture
+def create_lot(app, create_product):
+    """create_lot(product=None, contributions=[(household_or_name, qty), ...], **fields).
+
+    Without contributions the whole lot comes from one other supplier. Quantity defaults
+    to the sum of the contributions.
+    """
+    from datetime import date
+
+    from marketplace.catalog.models import LotContribution, SupplyLot
+
+    def create_lot(product=None, contributions=None, quantity=None, **fields):
+        n = next(_counter)
+        product = product or create_product()
+        if contributions is None:
+            contributions = [("其他供货人", quantity or 100)]
+        quantity = quantity or sum(q for _, q in contributions)
+        lot = SupplyLot(
+            code=fields.pop("code", f"L{n:08d}"),
+            product_id=product.id,
+            quantity=quantity,
+            remaining=fields.pop("remaining", quantity),
+            grade=fields.pop("grade", "一级"),
+            received_on=fields.pop("received_on", date(2026, 9, 1)),
+            harvested_on=fields.pop("harvested_on", date(2026, 8, 25)),
+            **fields,
+        )
+        db.session.add(lot)
+        db.session.flush()
+        for who, qty in contributions:
+            if isinstance(who, str):
+                db.session.add(LotContribution(lot_id=lot.id, supplier_name=who, quantity=qty))
+            else:
+                db.session.add(LotContribution(lot_id=lot.id, household_id=who.id, quantity=qty))
+        db.session.commit()
+        return lot
+
+    return create_lot
