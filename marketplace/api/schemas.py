@@ -23,10 +23,12 @@ def obj(properties: dict, nullable: bool = False) -> dict:
 
 
 def ref(name: str) -> dict:
+    """A reference to another component schema."""
     return {"$ref": f"#/components/schemas/{name}"}
 
 
 def page_of(item: str) -> dict:
+    """One page of `item`s with its number, size and the total count."""
     return obj(
         {
             "items": {"type": "array", "items": ref(item)},

@@ -19,6 +19,7 @@ def iso_datetime(value: datetime | None) -> str | None:
 
 
 def iso_date(value: date | None) -> str | None:
+    """A date as '2026-09-01'."""
     return value.isoformat() if value else None
 
 
@@ -45,4 +46,5 @@ def user_json(user: User) -> dict:
 
 
 def page_json(items: list, page: int, per_page: int, total: int) -> dict:
+    """The envelope of a paged list."""
     return {"items": items, "page": page, "per_page": per_page, "total": total}

@@ -23,6 +23,7 @@ def test_login_returns_a_token_that_is_stored_only_as_its_hash(client, create_us
     body = response.get_json()
     assert body["user"] == {"id": user.id, "name": user.name, "roles": ["buyer", "admin"]}
     token = body["token"]
+    assert "Set-Cookie" not in response.headers  # the API keeps no session
     row = db.session.scalar(db.select(ApiToken))
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in {row.token_hash, str(row.id)}
