@@ -1,5 +1,17 @@
-"""Pages of the api package."""
+"""The JSON API v1 blueprint: bearer-token auth, JSON errors, and the resource modules' routes.
+
+The API is exempt from CSRF because it never reads the session cookie (see auth.py).
+"""
 
 from flask import Blueprint
 
+from ..extensions import csrf
+from . import auth, errors
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+errors.init_blueprint(bp)
+auth.init_blueprint(bp)
+
+# The resource modules add their routes to `bp` when imported.
+from . import households, openapi, products, reports, stations, tokens  # noqa: E402, F401
