@@ -9,7 +9,7 @@ from ..accounts.permissions import admin_required
 from ..errors import DomainError
 from ..extensions import db
 from ..regions.services import villages_choices
-from . import services
+from . import categories, cooperatives
 from .forms import CategoryForm, ConfirmForm, CooperativeForm
 from .models import Cooperative
 from .views import bp
@@ -19,7 +19,7 @@ from .views import bp
 @admin_required
 def cooperative_list():
     return render_template(
-        "catalog/cooperative_list.html", cooperatives=services.list_cooperatives()
+        "catalog/cooperative_list.html", cooperatives=cooperatives.list_cooperatives()
     )
 
 
@@ -29,10 +29,10 @@ def _cooperative_form(cooperative: Cooperative | None) -> CooperativeForm:
     locale_name = str(get_locale() or "zh")
     form.home_station_id.choices = [(None, "-")] + [
         (s.id, f"{s.display_name(locale_name)} ({s.code})")
-        for s in services.village_point_stations()
+        for s in cooperatives.village_point_stations()
     ]
     form.managers.choices = [
-        (u.id, f"{u.name} <{u.login_name}>") for u in services.cooperative_manager_candidates()
+        (u.id, f"{u.name} <{u.login_name}>") for u in cooperatives.cooperative_manager_candidates()
     ]
     if cooperative is not None and not form.is_submitted():
         form.managers.data = [m.id for m in cooperative.managers]
@@ -42,10 +42,10 @@ def _cooperative_form(cooperative: Cooperative | None) -> CooperativeForm:
 def _save(cooperative: Cooperative | None):
     form = _cooperative_form(cooperative)
     if form.validate_on_submit():
-        values = {key: getattr(form, key).data for key in services.COOPERATIVE_FIELDS}
+        values = {key: getattr(form, key).data for key in cooperatives.COOPERATIVE_FIELDS}
         managers = [db.session.get(User, uid) for uid in form.managers.data or []]
         try:
-            saved = services.save_cooperative(cooperative, values, [m for m in managers if m])
+            saved = cooperatives.save_cooperative(cooperative, values, [m for m in managers if m])
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "danger")
@@ -74,7 +74,7 @@ def category_list():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            category = services.add_category(form.code.data, form.name_zh.data, form.name_en.data)
+            category = categories.add_category(form.code.data, form.name_zh.data, form.name_en.data)
         except DomainError as exc:
             db.session.rollback()
             form.code.errors.append(exc.message)
@@ -82,13 +82,13 @@ def category_list():
             db.session.commit()
             flash(_("Category %(name)s added.", name=category.name_zh), "success")
             return redirect(url_for("catalog.category_list"))
-    categories = services.list_categories()
-    have = {c.code for c in categories}
-    missing = [code for code, _zh, _en in services.DEFAULT_CATEGORIES if code not in have]
+    found = categories.list_categories()
+    have = {c.code for c in found}
+    missing = [code for code, _zh, _en in categories.DEFAULT_CATEGORIES if code not in have]
     return render_template(
         "catalog/category_list.html",
         form=form,
-        categories=categories,
+        categories=found,
         missing_defaults=missing,
         confirm=ConfirmForm(),
     )
@@ -99,7 +99,7 @@ def category_list():
 def category_defaults():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    added = services.ensure_default_categories()
+    added = categories.ensure_default_categories()
     db.session.commit()
     flash(_("%(n)s standard categories added.", n=added), "success")
     return redirect(url_for("catalog.category_list"))

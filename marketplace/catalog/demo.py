@@ -9,7 +9,7 @@ from ..households import services as households
 from ..logistics.models import Station, StationKind
 from ..money import yuan_to_fen
 from ..regions.services import get_by_code
-from . import lots, photos, services
+from . import categories, lots, photos, services
 from .demo_data import COOPERATIVES
 from .demo_photos import illustration
 from .models import Category, Cooperative, Product, ProductStatus
@@ -49,7 +49,7 @@ def _cooperative(number: int, spec) -> Cooperative | None:
     return cooperative
 
 
-def _product(cooperative: Cooperative, spec, story: tuple[str, str], categories) -> Product:
+def _product(cooperative: Cooperative, spec, story: tuple[str, str], category_ids) -> Product:
     name_zh, name_en, category, unit, price, _picture, perishable, _per_lot = spec
     product = db.session.scalar(
         db.select(Product).where(
@@ -61,7 +61,7 @@ def _product(cooperative: Cooperative, spec, story: tuple[str, str], categories)
     values = {
         "name_zh": name_zh,
         "name_en": name_en,
-        "category_id": categories[category],
+        "category_id": category_ids[category],
         "unit": unit,
         "unit_weight_g": None,
         "price_fen": yuan_to_fen(price),
@@ -108,8 +108,8 @@ def _lots(product: Product, cooperative: Cooperative, spec, manager) -> int:
 
 def load(scale: str = "demo") -> str:
     """Create what is missing: categories, cooperatives, products, pictures and lots."""
-    services.ensure_default_categories()
-    categories = dict(db.session.execute(db.select(Category.code, Category.id)).all())
+    categories.ensure_default_categories()
+    category_ids = dict(db.session.execute(db.select(Category.code, Category.id)).all())
     manager = find_user_by_login(LILY_MANAGER)
     counts = {"cooperatives": 0, "products": 0, "photos": 0, "lots": 0}
     for number, spec in enumerate(COOPERATIVES, start=1):
@@ -120,7 +120,7 @@ def load(scale: str = "demo") -> str:
         if number == 1 and manager is not None and manager not in cooperative.managers:
             cooperative.managers.append(manager)
         for seed, product_spec in enumerate(spec[5]):
-            product = _product(cooperative, product_spec, (spec[3], spec[4]), categories)
+            product = _product(cooperative, product_spec, (spec[3], spec[4]), category_ids)
             counts["products"] += 1
             if not product.photos:
                 picture = illustration(product_spec[5], product.name_zh, product.name_en, seed)

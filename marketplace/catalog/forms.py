@@ -160,7 +160,7 @@ class LotForm(FlaskForm):
         validators=[DataRequired(), NumberRange(min=1)],
         render_kw={"inputmode": "numeric"},
     )
-    grade = SelectField(_l("Grade"), choices=list(GRADES.items()))
+    grade = SelectField(_l("Grade"), choices=list(GRADES.items()), default="一级")
     harvested_on = DateField(_l("Harvested on"), validators=[Optional()])
     received_on = DateField(_l("Received on"), default=date.today, validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])

@@ -11,7 +11,7 @@ from ..accounts.permissions import role_required
 from ..errors import DomainError
 from ..extensions import db
 from ..households import services as households
-from . import lots, photos, services
+from . import categories, lots, photos, services
 from .forms import ConfirmForm, LotForm, ProductForm, VoidLotForm
 from .models import Cooperative, Product, ProductPhoto, ProductStatus, SupplyLot
 from .views import bp
@@ -46,7 +46,6 @@ def _dashboard(cooperative: Cooperative):
         products=products,
         available=services.available_quantities(ids),
         lots=lots.lots_of_cooperative(cooperative, page=request.args.get("page", 1, type=int)),
-        confirm=ConfirmForm(),
     )
 
 
@@ -71,7 +70,7 @@ def _uploads(form: ProductForm) -> list[tuple[str, bytes]]:
 
 def _product_form(product: Product | None) -> ProductForm:
     form = ProductForm(
-        obj=product, categories=services.list_categories(), locale=str(get_locale() or "zh")
+        obj=product, categories=categories.list_categories(), locale=str(get_locale() or "zh")
     )
     if product is not None and not form.is_submitted():
         form.price.data = f"{product.price_fen / 100:.2f}"
@@ -94,6 +93,7 @@ def product_edit(product_id: int):
 
 def _save_product(cooperative: Cooperative, product: Product | None):
     form = _product_form(product)
+    error = None
     if form.validate_on_submit():
         try:
             saved = services.save_product(
@@ -101,7 +101,7 @@ def _save_product(cooperative: Cooperative, product: Product | None):
             )
         except DomainError as exc:
             db.session.rollback()
-            form.photos.errors = [*form.photos.errors, exc.message]
+            error = exc.message
         else:
             db.session.commit()
             flash(_("Product %(name)s saved.", name=saved.name_zh), "success")
@@ -111,7 +111,7 @@ def _save_product(cooperative: Cooperative, product: Product | None):
         form=form,
         cooperative=cooperative,
         product=product,
-        confirm=ConfirmForm(),
+        error=error,
         max_photos=photos.MAX_PHOTOS,
     )
 

@@ -1,18 +1,16 @@
-"""Catalog rules: sale units, categories, cooperatives and who manages them, products and
-their status, stock available from lots, households supported, and the public search."""
+"""Catalog rules: sale units, who manages which cooperative, products and their status,
+stock available from lots, households supported, and the public search."""
 
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import Role, User, UserRole
-from ..errors import Conflict, DomainError, Forbidden
+from ..accounts.models import Role
+from ..errors import DomainError, Forbidden
 from ..extensions import db
-from ..logistics.models import Station, StationKind
-from ..regions.models import Region, RegionLevel
 from ..status import record_initial_status, transition
-from . import photos
+from . import cooperatives, photos
 from .models import Category, Cooperative, LotContribution, Product, ProductStatus, SupplyLot
 
 
@@ -42,20 +40,6 @@ UNITS = {
         Unit("piece", _l("piece"), None),
     )
 }
-# (code, Chinese, English): the fixed list an administrator may extend.
-DEFAULT_CATEGORIES = (
-    ("fruit", "水果", "Fruit"),
-    ("vegetables", "蔬菜", "Vegetables"),
-    ("grains", "杂粮", "Grains"),
-    ("nuts", "坚果", "Nuts"),
-    ("spices", "调味品", "Spices"),
-    ("meat", "肉类", "Meat"),
-    ("mushrooms", "菌菇", "Mushrooms"),
-    ("oils", "食用油", "Edible oils"),
-    ("herbs", "中药材", "Herbs"),
-    ("dried", "干货", "Dried goods"),
-    ("seedlings", "苗木花卉", "Seedlings and flowers"),
-)
 PRODUCT_TRANSITIONS = {
     ProductStatus.draft: {ProductStatus.active, ProductStatus.archived},
     ProductStatus.active: {ProductStatus.archived},
@@ -78,17 +62,6 @@ PRODUCT_FIELDS = (
     "ovop",
     "perishable",
 )
-COOPERATIVE_FIELDS = (
-    "name_zh",
-    "name_en",
-    "village_id",
-    "registration_no",
-    "description_zh",
-    "description_en",
-    "phone",
-    "home_station_id",
-    "producer_share_bp",
-)
 
 
 def unit_label(code: str) -> str:
@@ -97,104 +70,7 @@ def unit_label(code: str) -> str:
     return str(unit.label) if unit else code
 
 
-# --- categories -------------------------------------------------------------------------
-
-
-def list_categories() -> list[Category]:
-    """All categories in display order."""
-    return list(db.session.scalars(db.select(Category).order_by(Category.position, Category.id)))
-
-
-def ensure_default_categories() -> int:
-    """Add the standard categories that are missing; returns how many were added."""
-    have = set(db.session.scalars(db.select(Category.code)))
-    added = 0
-    for position, (code, name_zh, name_en) in enumerate(DEFAULT_CATEGORIES):
-        if code not in have:
-            db.session.add(Category(code=code, name_zh=name_zh, name_en=name_en, position=position))
-            added += 1
-    db.session.flush()
-    return added
-
-
-def add_category(code: str, name_zh: str, name_en: str) -> Category:
-    """A new category at the end of the list; codes are unique."""
-    code = code.strip().lower()
-    if db.session.scalar(db.select(Category).where(Category.code == code)):
-        raise Conflict(_l("A category with the code %(code)s exists already.", code=code))
-    last = db.session.scalar(db.select(db.func.max(Category.position))) or 0
-    category = Category(
-        code=code, name_zh=name_zh.strip(), name_en=name_en.strip(), position=last + 1
-    )
-    db.session.add(category)
-    db.session.flush()
-    return category
-
-
-# --- cooperatives and their managers ------------------------------------------------------
-
-
-def cooperative_manager_candidates() -> list[User]:
-    """Users holding the cooperative manager role, by name."""
-    stmt = (
-        db.select(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.cooperative_manager)
-        .order_by(User.name, User.id)
-    )
-    return list(db.session.scalars(stmt))
-
-
-def village_point_stations() -> list[Station]:
-    """Every village point, for choosing a cooperative's hand-over station."""
-    stmt = db.select(Station).where(Station.kind == StationKind.village_point)
-    return list(db.session.scalars(stmt.order_by(Station.code)))
-
-
-def list_cooperatives() -> list[Cooperative]:
-    """All cooperatives with their village, by county then name."""
-    stmt = (
-        db.select(Cooperative)
-        .join(Cooperative.village)
-        .options(selectinload(Cooperative.village))
-        .order_by(Region.code, Cooperative.name_zh)
-    )
-    return list(db.session.scalars(stmt))
-
-
-def save_cooperative(cooperative: Cooperative | None, values: dict, managers: list[User]):
-    """Register (cooperative None) or edit a cooperative and set its managers."""
-    share = values.get("producer_share_bp")
-    if share is None or not 0 <= share <= 10000:
-        raise DomainError(_l("The producers' share is between 0 and 10000 basis points."))
-    village = db.session.get(Region, values.get("village_id") or 0)
-    if village is None or village.level != RegionLevel.village:
-        raise DomainError(_l("Choose the cooperative's village."))
-    station_id = values.get("home_station_id")
-    if station_id:
-        station = db.session.get(Station, station_id)
-        if station is None or station.kind != StationKind.village_point:
-            raise DomainError(_l("The hand-over station must be a village point."))
-    number = (values.get("registration_no") or "").strip()
-    other = db.session.scalar(db.select(Cooperative).where(Cooperative.registration_no == number))
-    if other is not None and other is not cooperative:
-        raise Conflict(_l("Registration number %(no)s is already in use.", no=number))
-    for user in managers:
-        if not user.has_role(Role.cooperative_manager):
-            raise DomainError(
-                _l("%(name)s is not a cooperative manager; give the role first.", name=user.name)
-            )
-    if cooperative is None:
-        cooperative = Cooperative()
-        db.session.add(cooperative)
-    for key in COOPERATIVE_FIELDS:
-        if key in values:
-            setattr(cooperative, key, values[key])
-    cooperative.registration_no = number
-    cooperative.home_station_id = station_id or None
-    cooperative.managers = list(managers)
-    db.session.flush()
-    return cooperative
+# --- who manages what -------------------------------------------------------------------
 
 
 def can_manage(user, cooperative: Cooperative) -> bool:
@@ -217,7 +93,7 @@ def require_manager(user, cooperative: Cooperative) -> None:
 def managed_cooperatives(user) -> list[Cooperative]:
     """The cooperatives `user` manages (all of them for an administrator)."""
     if user.is_admin:
-        return list_cooperatives()
+        return cooperatives.list_cooperatives()
     stmt = db.select(Cooperative).where(Cooperative.managers.any(id=user.id))
     return list(db.session.scalars(stmt.order_by(Cooperative.name_zh)))
 

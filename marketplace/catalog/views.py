@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fro
 from flask_login import current_user
 
 from ..extensions import db
-from . import lots, photos, services
+from . import categories, lots, photos, services
 from .models import Product, ProductStatus
 
 bp = Blueprint("catalog", __name__)
@@ -33,7 +33,7 @@ def products():
         products=found,
         q=query,
         category=category,
-        categories=services.list_categories(),
+        categories=categories.list_categories(),
         available=services.available_quantities(ids),
         supported=services.supported_household_counts(ids),
     )
