@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Cooperative
 from ..errors import Conflict, DomainError, Forbidden
@@ -159,7 +160,12 @@ def manager_township_ids(user) -> set[int]:
 
 def visible_households(viewer, query: str | None = None, area_code: str | None = None):
     """A select of the households `viewer` may list: all for admins, own townships for managers."""
-    stmt = db.select(Household).join(Household.village).order_by(Household.household_no)
+    stmt = (
+        db.select(Household)
+        .join(Household.village)
+        .options(selectinload(Household.village).selectinload(Region.parent))
+        .order_by(Household.household_no)
+    )
     if not viewer.is_admin:
         if not viewer.has_role("cooperative_manager"):
             raise Forbidden(_l("Only administrators and cooperative managers see households."))
