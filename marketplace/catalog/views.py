@@ -1,5 +1,94 @@
-"""Pages of the catalog package."""
+"""Public catalog pages: the product list, one product, lot traceability with its QR code and
+the product photos. Administrator and manager pages live in admin_pages and manager_pages."""
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from . import categories, lots, photos, services
+from .models import Product, ProductStatus
 
 bp = Blueprint("catalog", __name__)
+
+
+@bp.app_template_filter("unit_label")
+def unit_label_filter(code: str) -> str:
+    return services.unit_label(code)
+
+
+@bp.app_template_filter("product_status")
+def product_status_filter(status) -> str:
+    return str(services.PRODUCT_STATUS_LABELS.get(status, status))
+
+
+@bp.get("/products")
+def products():
+    page = request.args.get("page", 1, type=int)
+    query = request.args.get("q", "").strip()
+    category = request.args.get("category", "").strip()
+    found = services.search_products(query or None, category or None, page=page)
+    ids = [p.id for p in found.items]
+    return render_template(
+        "catalog/products.html",
+        products=found,
+        q=query,
+        category=category,
+        categories=categories.list_categories(),
+        available=services.available_quantities(ids),
+        supported=services.supported_household_counts(ids),
+    )
+
+
+@bp.get("/products/<int:product_id>")
+def product_detail(product_id: int):
+    product = db.session.get(Product, product_id) or abort(404)
+    can_edit = services.can_manage(current_user, product.cooperative)
+    # Drafts and archived products are visible only to the people who manage them.
+    if product.status != ProductStatus.active and not can_edit:
+        abort(404)
+    return render_template(
+        "catalog/product_detail.html",
+        product=product,
+        village=product.cooperative.village,
+        available=services.available_quantity(product),
+        supported=services.supported_households(product),
+        recent_lots=lots.recent_lots(product),
+        can_edit=can_edit,
+    )
+
+
+@bp.get("/trace/<code>")
+def trace(code: str):
+    lot = lots.get_lot_by_code(code)
+    return render_template(
+        "catalog/trace.html",
+        lot=lot,
+        product=lot.product,
+        village=lot.product.cooperative.village,
+        households_count=lots.household_count(lot),
+        corrections=lots.corrections_of(lot),
+        trace_url=url_for("catalog.trace", code=lot.code, _external=True),
+    )
+
+
+@bp.get("/trace/<code>/qr.svg")
+def trace_qr_svg(code: str):
+    lot = lots.get_lot_by_code(code)
+    svg = lots.qr_svg(url_for("catalog.trace", code=lot.code, _external=True))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
+@bp.get("/trace/<code>/qr.png")
+def trace_qr_png(code: str):
+    lot = lots.get_lot_by_code(code)
+    png = lots.qr_png(url_for("catalog.trace", code=lot.code, _external=True))
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "max-age=86400"})
+
+
+@bp.get("/media/products/<filename>")
+def photo(filename: str):
+    # Names are generated and never reused, so browsers may keep them for a year.
+    return send_from_directory(photos.photo_dir(), filename, max_age=365 * 24 * 3600)
+
+
+from . import admin_pages, manager_pages  # noqa: E402,F401  (routes on `bp`)

@@ -1,0 +1,247 @@
+"""Cooperative manager pages: their cooperatives, listing products with photos, recording
+supply lots and printing lot labels. Every page checks the manager owns what it touches."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..accounts.permissions import role_required
+from ..errors import DomainError
+from ..extensions import db
+from ..households import services as households
+from . import categories, lots, photos, services
+from .forms import ConfirmForm, LotForm, ProductForm, VoidLotForm
+from .models import Cooperative, Product, ProductPhoto, ProductStatus, SupplyLot
+from .views import bp
+
+manager_required = role_required(Role.cooperative_manager, Role.admin)
+
+
+def _owned_cooperative(cooperative_id: int) -> Cooperative:
+    cooperative = db.session.get(Cooperative, cooperative_id) or abort(404)
+    services.require_manager(current_user, cooperative)
+    return cooperative
+
+
+def _owned_product(product_id: int) -> Product:
+    product = db.session.get(Product, product_id) or abort(404)
+    services.require_manager(current_user, product.cooperative)
+    return product
+
+
+def _owned_lot(lot_id: int) -> SupplyLot:
+    lot = db.session.get(SupplyLot, lot_id) or abort(404)
+    services.require_manager(current_user, lot.product.cooperative)
+    return lot
+
+
+def _dashboard(cooperative: Cooperative):
+    products = services.products_of(cooperative)
+    ids = [p.id for p in products]
+    return render_template(
+        "catalog/manage_cooperative.html",
+        cooperative=cooperative,
+        products=products,
+        available=services.available_quantities(ids),
+        lots=lots.lots_of_cooperative(cooperative, page=request.args.get("page", 1, type=int)),
+    )
+
+
+@bp.get("/manage")
+@manager_required
+def manage():
+    cooperatives = services.managed_cooperatives(current_user)
+    if len(cooperatives) == 1:
+        return _dashboard(cooperatives[0])
+    return render_template("catalog/manage.html", cooperatives=cooperatives)
+
+
+@bp.get("/manage/cooperatives/<int:cooperative_id>")
+@manager_required
+def manage_cooperative(cooperative_id: int):
+    return _dashboard(_owned_cooperative(cooperative_id))
+
+
+def _uploads(form: ProductForm) -> list[tuple[str, bytes]]:
+    return [(f.filename, f.read()) for f in (form.photos.data or []) if f and f.filename]
+
+
+def _product_form(product: Product | None) -> ProductForm:
+    form = ProductForm(
+        obj=product, categories=categories.list_categories(), locale=str(get_locale() or "zh")
+    )
+    if product is not None and not form.is_submitted():
+        form.price.data = f"{product.price_fen / 100:.2f}"
+    return form
+
+
+@bp.route("/manage/cooperatives/<int:cooperative_id>/products/new", methods=["GET", "POST"])
+@manager_required
+def product_create(cooperative_id: int):
+    cooperative = _owned_cooperative(cooperative_id)
+    return _save_product(cooperative, None)
+
+
+@bp.route("/manage/products/<int:product_id>/edit", methods=["GET", "POST"])
+@manager_required
+def product_edit(product_id: int):
+    product = _owned_product(product_id)
+    return _save_product(product.cooperative, product)
+
+
+def _save_product(cooperative: Cooperative, product: Product | None):
+    form = _product_form(product)
+    error = None
+    if form.validate_on_submit():
+        try:
+            saved = services.save_product(
+                cooperative, product, form.values(), by=current_user, uploads=_uploads(form)
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(_("Product %(name)s saved.", name=saved.name_zh), "success")
+            return redirect(url_for("catalog.product_edit", product_id=saved.id))
+    return render_template(
+        "catalog/product_form.html",
+        form=form,
+        cooperative=cooperative,
+        product=product,
+        error=error,
+        max_photos=photos.MAX_PHOTOS,
+    )
+
+
+@bp.post("/manage/products/<int:product_id>/status/<to_status>")
+@manager_required
+def product_status(product_id: int, to_status: str):
+    product = _owned_product(product_id)
+    if to_status not in ProductStatus.__members__ or not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.change_product_status(product, ProductStatus(to_status), by=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        label = services.PRODUCT_STATUS_LABELS[product.status]
+        flash(_("%(name)s: %(status)s.", name=product.name_zh, status=label), "success")
+    target = request.form.get("next", "")
+    # Only back to a manager page of this site, never to another address.
+    if not (target.startswith("/manage") and "//" not in target):
+        target = url_for("catalog.product_edit", product_id=product.id)
+    return redirect(target)
+
+
+@bp.post("/manage/photos/<int:photo_id>/delete")
+@manager_required
+def photo_delete(photo_id: int):
+    photo = db.session.get(ProductPhoto, photo_id) or abort(404)
+    product = _owned_product(photo.product_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    photos.remove_photo(photo)
+    db.session.commit()
+    flash(_("Photo removed."), "success")
+    return redirect(url_for("catalog.product_edit", product_id=product.id))
+
+
+@bp.route("/manage/cooperatives/<int:cooperative_id>/lots/new", methods=["GET", "POST"])
+@manager_required
+def lot_create(cooperative_id: int):
+    cooperative = _owned_cooperative(cooperative_id)
+    choices = [p for p in services.products_of(cooperative) if p.status != ProductStatus.archived]
+    corrects = None
+    if request.args.get("corrects"):
+        corrects = _owned_lot(request.args.get("corrects", type=int) or 0)
+    form = LotForm()
+    form.product_id.choices = [(p.id, p.display_name(str(get_locale()))) for p in choices]
+    if request.method == "GET":
+        form.product_id.data = (
+            corrects.product_id if corrects else request.args.get("product", type=int)
+        )
+    error = None
+    if form.validate_on_submit():
+        product = next(p for p in choices if p.id == form.product_id.data)
+        rows = [
+            lots.Contribution(
+                quantity=row.quantity.data,
+                household_no=(row.household_no.data or "").strip() or None,
+                supplier_name=(row.supplier_name.data or "").strip() or None,
+            )
+            for row in form.contributions
+            if not row.form.is_blank()
+        ]
+        try:
+            lot = lots.record_supply_lot(
+                product,
+                form.quantity.data,
+                form.grade.data,
+                form.received_on.data,
+                rows,
+                harvested_on=form.harvested_on.data,
+                by=current_user,
+                corrects=corrects,
+                note=form.note.data,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(_("Lot %(code)s recorded.", code=lot.code), "success")
+            return redirect(url_for("catalog.lot_detail", lot_id=lot.id))
+    hints = [
+        households.present_household(h, current_user)
+        for h in households.households_in_township(cooperative.village.parent_id)
+    ]
+    return render_template(
+        "catalog/lot_form.html",
+        form=form,
+        cooperative=cooperative,
+        corrects=corrects,
+        error=error,
+        household_hints=hints,
+    )
+
+
+@bp.get("/manage/lots/<int:lot_id>")
+@manager_required
+def lot_detail(lot_id: int):
+    lot = _owned_lot(lot_id)
+    return render_template(
+        "catalog/lot_detail.html",
+        lot=lot,
+        product=lot.product,
+        contributors=[
+            (c, households.present_household(c.household, current_user) if c.household else None)
+            for c in lot.contributions
+        ],
+        corrections=lots.corrections_of(lot),
+        form=VoidLotForm(),
+        trace_url=url_for("catalog.trace", code=lot.code, _external=True),
+    )
+
+
+@bp.post("/manage/lots/<int:lot_id>/void")
+@manager_required
+def lot_void(lot_id: int):
+    lot = _owned_lot(lot_id)
+    form = VoidLotForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the lot is void."), "danger")
+        return redirect(url_for("catalog.lot_detail", lot_id=lot.id))
+    try:
+        lots.void_lot(lot, by=current_user, reason=form.reason.data)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Lot %(code)s is void.", code=lot.code), "success")
+    return redirect(url_for("catalog.lot_detail", lot_id=lot.id))

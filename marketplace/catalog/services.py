@@ -1,0 +1,228 @@
+"""Catalog rules: sale units, who manages which cooperative, products and their status,
+stock available from lots, households supported, and the public search."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import Role
+from ..errors import DomainError, Forbidden
+from ..extensions import db
+from ..status import record_initial_status, transition
+from . import cooperatives, photos
+from .models import Category, Cooperative, LotContribution, Product, ProductStatus, SupplyLot
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    label: object  # a lazy string: Chinese or English when shown
+    default_weight_g: int | None
+
+
+UNITS = {
+    u.code: u
+    for u in (
+        Unit("bag_250g", _l("250 g bag"), 250),
+        Unit("bag_500g", _l("500 g bag"), 500),
+        Unit("bag_1kg", _l("1 kg bag"), 1000),
+        Unit("bag_2_5kg", _l("2.5 kg bag"), 2500),
+        Unit("bag_5kg", _l("5 kg bag"), 5000),
+        Unit("box_2kg", _l("2 kg box"), 2000),
+        Unit("box_5kg", _l("5 kg box"), 5000),
+        Unit("box_10kg", _l("10 kg box"), 10000),
+        Unit("jar_500g", _l("500 g jar"), 650),
+        Unit("jar_500ml", _l("500 ml jar"), 700),
+        Unit("bottle_250ml", _l("250 ml bottle"), 350),
+        Unit("bottle_500ml", _l("500 ml bottle"), 650),
+        Unit("head", _l("head (one animal)"), None),
+        Unit("piece", _l("piece"), None),
+    )
+}
+PRODUCT_TRANSITIONS = {
+    ProductStatus.draft: {ProductStatus.active, ProductStatus.archived},
+    ProductStatus.active: {ProductStatus.archived},
+    ProductStatus.archived: {ProductStatus.active},
+}
+PRODUCT_STATUS_LABELS = {
+    ProductStatus.draft: _l("Draft"),
+    ProductStatus.active: _l("On sale"),
+    ProductStatus.archived: _l("Archived"),
+}
+PRODUCT_FIELDS = (
+    "name_zh",
+    "name_en",
+    "category_id",
+    "unit",
+    "unit_weight_g",
+    "price_fen",
+    "description_zh",
+    "description_en",
+    "ovop",
+    "perishable",
+)
+
+
+def unit_label(code: str) -> str:
+    """The sale unit's label in the current language (the code itself if unknown)."""
+    unit = UNITS.get(code)
+    return str(unit.label) if unit else code
+
+
+# --- who manages what -------------------------------------------------------------------
+
+
+def can_manage(user, cooperative: Cooperative) -> bool:
+    """Administrators manage every cooperative; managers only their own."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return user.has_role(Role.cooperative_manager) and any(
+        m.id == user.id for m in cooperative.managers
+    )
+
+
+def require_manager(user, cooperative: Cooperative) -> None:
+    """Raise Forbidden unless `user` may manage `cooperative`."""
+    if not can_manage(user, cooperative):
+        raise Forbidden(_l("You do not manage this cooperative."))
+
+
+def managed_cooperatives(user) -> list[Cooperative]:
+    """The cooperatives `user` manages (all of them for an administrator)."""
+    if user.is_admin:
+        return cooperatives.list_cooperatives()
+    stmt = db.select(Cooperative).where(Cooperative.managers.any(id=user.id))
+    return list(db.session.scalars(stmt.order_by(Cooperative.name_zh)))
+
+
+# --- products -----------------------------------------------------------------------------
+
+
+def check_product_values(values: dict) -> dict:
+    """Fill the unit's default weight and enforce the product rules; returns clean values."""
+    values = dict(values)
+    if not (values.get("name_zh") or "").strip():
+        raise DomainError(_l("Give the product a Chinese name."))
+    unit = UNITS.get(values.get("unit") or "")
+    if unit is None:
+        raise DomainError(_l("Choose a sale unit from the list."))
+    if not values.get("unit_weight_g"):
+        values["unit_weight_g"] = unit.default_weight_g
+    if not values.get("unit_weight_g") or values["unit_weight_g"] <= 0:
+        raise DomainError(_l("Give the weight of one sale unit in grams."))
+    if values.get("price_fen") is None or values["price_fen"] < 0:
+        raise DomainError(_l("Give a price of zero yuan or more."))
+    if db.session.get(Category, values.get("category_id") or 0) is None:
+        raise DomainError(_l("Choose a category."))
+    for key in ("name_en", "description_zh", "description_en"):
+        values[key] = (values.get(key) or "").strip() or None
+    return values
+
+
+def save_product(
+    cooperative: Cooperative, product: Product | None, values: dict, by=None, uploads=()
+) -> Product:
+    """Create a draft product of `cooperative` (product None) or edit one of its products,
+    adding the uploaded photos [(file name, bytes)]; nothing is saved if any part is bad."""
+    values = check_product_values(values)
+    uploads = [(name, data) for name, data in uploads if name or data]
+    for name, data in uploads:
+        photos.check_image(name, data)
+    created = product is None
+    if created:
+        product = Product(cooperative_id=cooperative.id, status=ProductStatus.draft)
+        db.session.add(product)
+    elif product.cooperative_id != cooperative.id:
+        raise Forbidden(_l("This product belongs to another cooperative."))
+    for key in PRODUCT_FIELDS:
+        setattr(product, key, values.get(key))
+    db.session.flush()
+    if created:
+        record_initial_status(product, "product", by=by)
+    if uploads:
+        photos.add_photos(product, uploads)
+    return product
+
+
+def change_product_status(product: Product, to_status: ProductStatus, by=None):
+    """Publish, archive or re-publish a product (through the one transition function)."""
+    to_status = ProductStatus(to_status)
+    if to_status == ProductStatus.active and product.price_fen <= 0:
+        raise DomainError(_l("Set a price before putting the product on sale."))
+    event = transition(product, to_status, PRODUCT_TRANSITIONS, "product", by=by)
+    db.session.flush()
+    return event
+
+
+# --- stock and households behind a product ------------------------------------------------
+
+
+def available_quantities(product_ids) -> dict[int, int]:
+    """{product id: units left in its lots that are not void} for many products at once."""
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    stmt = (
+        db.select(SupplyLot.product_id, db.func.coalesce(db.func.sum(SupplyLot.remaining), 0))
+        .where(SupplyLot.product_id.in_(ids), SupplyLot.void.is_(False))
+        .group_by(SupplyLot.product_id)
+    )
+    found = {pid: int(total) for pid, total in db.session.execute(stmt)}
+    return {pid: found.get(pid, 0) for pid in ids}
+
+
+def available_quantity(product: Product) -> int:
+    """Units of `product` that can still be sold: the remaining of its open lots."""
+    return available_quantities([product.id])[product.id]
+
+
+def supported_household_counts(product_ids) -> dict[int, int]:
+    """{product id: distinct registered households who supplied its lots that are not void}."""
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    stmt = (
+        db.select(SupplyLot.product_id, db.func.count(db.distinct(LotContribution.household_id)))
+        .join(LotContribution, LotContribution.lot_id == SupplyLot.id)
+        .where(SupplyLot.product_id.in_(ids), SupplyLot.void.is_(False))
+        .where(LotContribution.household_id.is_not(None))
+        .group_by(SupplyLot.product_id)
+    )
+    found = dict(db.session.execute(stmt).all())
+    return {pid: int(found.get(pid, 0)) for pid in ids}
+
+
+def supported_households(product: Product) -> int:
+    """How many registered poor households supplied `product`."""
+    return supported_household_counts([product.id])[product.id]
+
+
+def search_products(
+    query: str | None = None, category: str | None = None, page: int = 1, per_page: int = 24
+):
+    """One page of products on sale, newest first; filters grow here, not in the views."""
+    stmt = (
+        db.select(Product)
+        .where(Product.status == ProductStatus.active)
+        .options(
+            selectinload(Product.photos),
+            selectinload(Product.cooperative).selectinload(Cooperative.village),
+        )
+        .order_by(Product.created_at.desc(), Product.id.desc())
+    )
+    if query:
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(Product.name_zh.ilike(like) | Product.name_en.ilike(like))
+    if category:
+        stmt = stmt.join(Product.category).where(Category.code == category)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def products_of(cooperative: Cooperative) -> list[Product]:
+    """Every product of a cooperative (any status), newest first."""
+    stmt = db.select(Product).where(Product.cooperative_id == cooperative.id)
+    stmt = stmt.options(selectinload(Product.photos))
+    return list(db.session.scalars(stmt.order_by(Product.created_at.desc(), Product.id.desc())))
