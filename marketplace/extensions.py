@@ -1,6 +1,6 @@
 """Flask extensions, created once and bound to the app in `create_app`."""
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -40,6 +40,8 @@ LANGUAGE_COOKIE = "lang"
 def select_locale() -> str:
     """The language for this request: the cookie the switch set, else the browser's choice."""
     languages = ["zh", "en"]
+    if not has_request_context():
+        return "zh"  # CLI commands and scripts: the default language
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
