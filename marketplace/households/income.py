@@ -16,7 +16,7 @@ from ..money import split_largest_remainder
 from ..orders.models import Fulfilment, FulfilmentStatus
 from ..payments.models import Refund, RefundStatus
 from ..status import utcnow
-from .models import IncomeEntry, IncomeKind
+from .models import Household, IncomeEntry, IncomeKind
 
 
 def distributable_fen(line_fen: int, producer_share_bp: int) -> int:
@@ -67,6 +67,16 @@ def _claim(fulfilment: Fulfilment, at) -> bool:
     return result.rowcount == 1
 
 
+def _villages_of(household_ids: set[int]) -> dict[int, int]:
+    """household id -> its village now (one query, however many contributors)."""
+    if not household_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Household.id, Household.village_id).where(Household.id.in_(household_ids))
+    )
+    return dict(rows.all())
+
+
 def recognise_if_due(fulfilment: Fulfilment, at=None) -> list[IncomeEntry]:
     """Write the income entries of a delivered and paid fulfilment, exactly once.
 
@@ -80,26 +90,26 @@ def recognise_if_due(fulfilment: Fulfilment, at=None) -> list[IncomeEntry]:
         return []
     db.session.refresh(fulfilment)
     share_bp = fulfilment.cooperative.producer_share_bp
+    parts = [(line, *part) for line in fulfilment.lines for part in split_line(line, share_bp)]
+    villages = _villages_of({c.household_id for _, c, _, _ in parts} - {None})
     entries = []
-    for line in fulfilment.lines:
-        for contribution, lot, fen in split_line(line, share_bp):
-            if fen == 0:
-                continue
-            household = contribution.household
-            entries.append(
-                IncomeEntry(
-                    household_id=contribution.household_id,
-                    contribution_id=contribution.id,
-                    supplier_name=contribution.supplier_name,
-                    village_id=household.village_id if household else None,
-                    fulfilment_id=fulfilment.id,
-                    order_line_id=line.id,
-                    lot_id=lot.id,
-                    amount_fen=fen,
-                    kind=IncomeKind.sale,
-                    recognised_at=at,
-                )
+    for line, contribution, lot, fen in parts:
+        if fen == 0:
+            continue
+        entries.append(
+            IncomeEntry(
+                household_id=contribution.household_id,
+                contribution_id=contribution.id,
+                supplier_name=contribution.supplier_name,
+                village_id=villages.get(contribution.household_id),
+                fulfilment_id=fulfilment.id,
+                order_line_id=line.id,
+                lot_id=lot.id,
+                amount_fen=fen,
+                kind=IncomeKind.sale,
+                recognised_at=at,
             )
+        )
     db.session.add_all(entries)
     db.session.flush()
     earlier_refunds = db.session.scalars(

@@ -1,7 +1,7 @@
 """SQL building blocks the reports share: local (China Standard Time) months, day spans,
 periods and areas. Everything here compiles to plain SQL on SQLite and PostgreSQL."""
 
-from sqlalchemy import String, case, func, true
+from sqlalchemy import BigInteger, String, case, cast, func, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.types import Float
@@ -77,3 +77,8 @@ def area_key(code_column, level: RegionLevel):
 def positive(expr):
     """1 when `expr` > 0 else 0, to count rows in SQL."""
     return case((expr > 0, 1), else_=0)
+
+
+def total(expr):
+    """SUM as a 64-bit integer everywhere (PostgreSQL widens a sum of sums to numeric)."""
+    return cast(func.sum(expr), BigInteger)

@@ -16,7 +16,7 @@ from ...households.models import IncomeEntry
 from ...orders.models import Fulfilment, OrderLine
 from ...regions.models import Region, RegionLevel
 from ..services import Column, Filters, Table, order_by, per, share_bp, stream
-from ..sql import area_key, in_period, positive, under_area
+from ..sql import area_key, in_period, positive, total, under_area
 from .households import household_income
 
 LEVELS = (RegionLevel.county, RegionLevel.township, RegionLevel.village)
@@ -51,7 +51,7 @@ def rollup_level(filters: Filters) -> RegionLevel:
 def sales_value(filters: Filters, level: RegionLevel | None = None):
     """Goods value of sales recognised in the period, per area at `level` (or in total)."""
     village = aliased(Region)
-    cols = [func.sum(OrderLine.line_fen).label("sales")]
+    cols = [total(OrderLine.line_fen).label("sales")]
     if level is not None:
         cols.insert(0, area_key(village.code, level).label("area"))
     stmt = (
@@ -70,7 +70,7 @@ def sales_value(filters: Filters, level: RegionLevel | None = None):
 def income_from_sales(filters: Filters, level: RegionLevel | None = None):
     """Household ledger income in the period, placed by the selling cooperative's village."""
     village = aliased(Region)
-    cols = [func.sum(IncomeEntry.amount_fen).label("to_poor")]
+    cols = [total(IncomeEntry.amount_fen).label("to_poor")]
     if level is not None:
         cols.insert(0, area_key(village.code, level).label("area"))
     stmt = (
@@ -93,7 +93,7 @@ def household_income_by_area(filters: Filters, level: RegionLevel):
     village = aliased(Region)
     key = area_key(village.code, level).label("area")
     per_household = (
-        select(key, IncomeEntry.household_id, func.sum(IncomeEntry.amount_fen).label("income"))
+        select(key, IncomeEntry.household_id, total(IncomeEntry.amount_fen).label("income"))
         .join(village, village.id == IncomeEntry.village_id)
         .where(
             IncomeEntry.household_id.is_not(None),
@@ -105,8 +105,8 @@ def household_income_by_area(filters: Filters, level: RegionLevel):
     )
     return select(
         per_household.c.area,
-        func.sum(positive(per_household.c.income)).label("households"),
-        func.sum(per_household.c.income).label("income"),
+        total(positive(per_household.c.income)).label("households"),
+        total(per_household.c.income).label("income"),
     ).group_by(per_household.c.area)
 
 
@@ -115,8 +115,8 @@ def totals_for(filters: Filters) -> dict:
     grouped = household_income(filters)
     households, income = db.session.execute(
         select(
-            func.coalesce(func.sum(positive(grouped.c.income)), 0),
-            func.coalesce(func.sum(grouped.c.income), 0),
+            func.coalesce(total(positive(grouped.c.income)), 0),
+            func.coalesce(total(grouped.c.income), 0),
         )
     ).one()
     sales = db.session.scalar(sales_value(filters)) or 0

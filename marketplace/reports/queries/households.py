@@ -10,7 +10,7 @@ from ...households.models import Household, IncomeEntry
 from ...money import format_fen
 from ...regions.models import Region
 from ..services import Column, Filters, Table, mask_name, order_by, per, poverty_line_fen, stream
-from ..sql import in_period, positive, under_area
+from ..sql import in_period, positive, total, under_area
 
 COLUMNS = [
     Column("household_no", _l("Household no."), sort="household_no"),
@@ -34,7 +34,7 @@ def household_income(filters: Filters):
     return (
         select(
             IncomeEntry.household_id.label("household_id"),
-            func.sum(IncomeEntry.amount_fen).label("income"),
+            total(IncomeEntry.amount_fen).label("income"),
         )
         .join(village, village.id == IncomeEntry.village_id)
         .where(
@@ -113,10 +113,10 @@ def build(filters: Filters) -> Table:
     totals_row = db.session.execute(
         select(
             func.count().label("households"),
-            func.coalesce(func.sum(summary.c.members), 0).label("members"),
-            func.coalesce(func.sum(summary.c.income), 0).label("income"),
-            func.coalesce(func.sum(positive(summary.c.income)), 0).label("reached"),
-            func.coalesce(func.sum(summary.c.reaches), 0).label("reaching"),
+            func.coalesce(total(summary.c.members), 0).label("members"),
+            func.coalesce(total(summary.c.income), 0).label("income"),
+            func.coalesce(total(positive(summary.c.income)), 0).label("reached"),
+            func.coalesce(total(summary.c.reaches), 0).label("reaching"),
         ).select_from(summary)
     ).one()
     totals = {
