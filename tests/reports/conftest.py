@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 
+from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.households.income import recognise_if_due
 from marketplace.orders.models import (
@@ -24,7 +25,7 @@ F = FulfilmentStatus
 
 
 @pytest.fixture
-def sell(app, create_user, create_station):
+def sell(app, create_station):
     """sell((product, [(lot, qty), ...], unit_price_fen=None), ..., delivered=True, paid=True,
     recognise=True, at=None) -> Fulfilment.
 
@@ -35,7 +36,11 @@ def sell(app, create_user, create_station):
 
     def sell(*lines, delivered=True, paid=True, recognise=True, at=None):
         if "buyer" not in made:
-            made["buyer"] = create_user(email=f"buyer{next(_refs)}@example.com")
+            # A buyer who never logs in: no password hash to compute (scrypt is slow).
+            made["buyer"] = User(
+                email=f"buyer{next(_refs)}@example.com", name="买家", password_hash="!"
+            )
+            db.session.add(made["buyer"])
             made["pickup"] = create_station()
         cooperative_id = lines[0][0].cooperative_id
         order = Order(

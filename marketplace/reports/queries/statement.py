@@ -143,12 +143,14 @@ def build(filters: Filters) -> Table:
     totals = _money(totals_row)
     totals["cooperative"] = _l("Total")
     totals["fulfilments"] = totals_row.fulfilments or 0
+    bp = filters.platform_fee_bp
+    rate = f"{bp // 100}.{bp % 100:02d}%"
     notes = [
         _l(
             "Owed = goods value of sales delivered and paid in the period less the platform "
             "fee of %(rate)s per line, rounded down to the fen. Refunds made in the period are "
             "taken off; household income is net of their reversing entries.",
-            rate=f"{filters.platform_fee_bp / 100:g}%",
+            rate=rate,
         )
     ]
     return Table(COLUMNS, read_rows, totals, totals_row.count, notes)
