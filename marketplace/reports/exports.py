@@ -18,7 +18,7 @@ from .services import Column, Table
 
 CSV_FLUSH_BYTES = 16 * 1024
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NUMBER_FORMATS = {"fen": "#,##0.00", "share": "0.00%", "decimal": "0.0", "int": "0"}
+NUMBER_FORMATS = {"fen": "#,##0.00", "share": "0.00%", "decimal": "0.0"}
 # A spreadsheet would run a text cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -90,6 +90,8 @@ def xlsx_response(table: Table, filename: str, sheet_title: str) -> Response:
     bold = Font(bold=True)
 
     def cell(value, number_format=None, font=None):
+        if value is None or (number_format is None and font is None):
+            return value  # a plain value is much cheaper to write than a styled cell
         c = WriteOnlyCell(sheet, value=value)
         if number_format:
             c.number_format = number_format
@@ -98,14 +100,10 @@ def xlsx_response(table: Table, filename: str, sheet_title: str) -> Response:
         return c
 
     sheet.append([cell(header(c), font=bold) for c in table.columns])
+    formats = [NUMBER_FORMATS.get(c.kind) for c in table.columns]
     for record in _records(table):
         values = [export_value(c, record.get(c.key), spreadsheet=True) for c in table.columns]
-        sheet.append(
-            [
-                cell(v, NUMBER_FORMATS.get(c.kind))
-                for c, v in zip(table.columns, values, strict=True)
-            ]
-        )
+        sheet.append([cell(v, f) for v, f in zip(values, formats, strict=True)])
     # An anonymous temporary file: removed by the OS once the response has been sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it)
     workbook.save(handle)

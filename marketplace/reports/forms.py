@@ -24,7 +24,7 @@ class FilterForm(FlaskForm):
     village = SelectField(_l("Village"), choices=[], validate_choice=False)
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
-    by = SelectField(_l("Show"), choices=[], validate_choice=False)
+    by = SelectField(_l("Group by"), choices=[], validate_choice=False)
     sort = HiddenField()
     dir = HiddenField()
 

@@ -35,7 +35,11 @@ def _filters(report):
     form = FilterForm(request.args)
     form.load_choices(_locale(), report.breakdowns if report else [])
     form.validate()
-    return form, form.filters(_locale(), current_app.config["PLATFORM_FEE_BP"])
+    filters = form.filters(_locale(), current_app.config["PLATFORM_FEE_BP"])
+    # Show the period actually used, so the date boxes are never blank.
+    form.start.data = form.start.data or filters.start
+    form.end.data = form.end.data or filters.end
+    return form, filters
 
 
 def _args(**changes) -> dict:

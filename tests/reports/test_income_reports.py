@@ -179,3 +179,14 @@ def test_mask_name_keeps_only_the_first_character():
     assert mask_name("马福") == "马*"
     assert mask_name("马") == "马*"
     assert mask_name("") == "" and mask_name(None) == ""
+
+
+def test_demo_loader_recognises_delivered_paid_sales_once(scenario):
+    from marketplace.orders.models import FulfilmentStatus
+    from marketplace.orders.status import move_fulfilment
+    from marketplace.reports import demo
+
+    move_fulfilment(scenario.pending, FulfilmentStatus.delivered)  # paid, recognised by nobody
+    assert demo.load() == "1 delivered sales recognised"
+    assert demo.load() == "0 delivered sales recognised"
+    assert ledger_sum(since=this_year().start_utc) == 43791 + 2399  # 1 lily from lot A: 80 %
