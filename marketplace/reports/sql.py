@@ -1,7 +1,7 @@
 """SQL building blocks the reports share: local (China Standard Time) months, day spans,
 periods and areas. Everything here compiles to plain SQL on SQLite and PostgreSQL."""
 
-from sqlalchemy import BigInteger, String, case, cast, func, true
+from sqlalchemy import BigInteger, String, case, cast, func, literal_column, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.types import Float
@@ -71,7 +71,9 @@ def under_area(code_column, filters) -> ColumnElement:
 
 def area_key(code_column, level: RegionLevel):
     """The code of the county/township/village a longer region code lies in."""
-    return func.substr(code_column, 1, CODE_LENGTH[level])
+    # Literal numbers, not bound parameters: PostgreSQL only matches a GROUP BY expression
+    # to the SELECT list when both are written identically.
+    return func.substr(code_column, literal_column("1"), literal_column(str(CODE_LENGTH[level])))
 
 
 def positive(expr):
