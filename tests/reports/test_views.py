@@ -188,3 +188,15 @@ def test_impact_page_in_chinese(client, scenario):
     client.set_cookie("lang", "zh")
     html = client.get("/impact").get_data(as_text=True)
     assert "受益户数" in html and "永靖县" in html
+
+
+def test_long_reports_are_paged_and_the_pages_keep_the_filters(admin, scenario, monkeypatch):
+    monkeypatch.setattr("marketplace.reports.views.ROWS_PER_PAGE", 3)
+    first = admin.get("/reports/households?sort=household_no&dir=asc").get_data(as_text=True)
+    assert scenario.h3.household_no in first and scenario.h4.household_no not in first
+    assert "page=2" in first and "sort=household_no" in first and "1 / 2" in first
+    second = admin.get("/reports/households?sort=household_no&dir=asc&page=2").get_data(
+        as_text=True
+    )
+    assert scenario.h4.household_no in second and scenario.h1.household_no not in second
+    assert "¥437.91" in second  # the totals cover every page
