@@ -1,0 +1,1 @@
+"""The reports, one module each: each `build(filters) -> Table`."""

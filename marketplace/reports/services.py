@@ -1,0 +1,147 @@
+"""What every report shares: the filters (area, period, sort), the shape of a report
+(columns, streamed rows, totals) and small pure helpers (masking names, shares in basis
+points, the poverty line of a year). The reports themselves live in reports/queries/.
+
+Reports only read: no function here writes to the database.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from ..extensions import db
+from ..households.models import PovertyLine
+from ..regions.models import Region, RegionLevel
+from ..status import utcnow
+from .sql import UTC_OFFSET_HOURS
+
+ROWS_PER_PAGE = 50
+PRINT_ROWS = 2000
+# Rows fetched from the database per round trip while streaming an export.
+STREAM_BATCH = 1000
+
+
+def local_today() -> date:
+    """Today's date in China Standard Time."""
+    return (utcnow() + timedelta(hours=UTC_OFFSET_HOURS)).date()
+
+
+def local_to_utc(day: date) -> datetime:
+    """Local midnight at the start of `day`, as naive UTC."""
+    return datetime(day.year, day.month, day.day) - timedelta(hours=UTC_OFFSET_HOURS)
+
+
+@dataclass
+class Filters:
+    """What a report is asked for: an area (None = the whole prefecture), a period of local
+    dates (both ends included), an optional breakdown and a sort."""
+
+    area: Region | None = None
+    start: date = field(default_factory=lambda: date(local_today().year, 1, 1))
+    end: date = field(default_factory=local_today)
+    by: str | None = None
+    sort: str | None = None
+    # None: the sort's natural direction (names A-Z, amounts largest first).
+    descending: bool | None = None
+    locale: str = "zh"
+    platform_fee_bp: int = 0
+
+    @property
+    def start_utc(self) -> datetime:
+        return local_to_utc(self.start)
+
+    @property
+    def end_utc(self) -> datetime:
+        """Exclusive upper bound: local midnight after the last day."""
+        return local_to_utc(self.end + timedelta(days=1))
+
+    @property
+    def area_level(self) -> RegionLevel:
+        return self.area.level if self.area is not None else RegionLevel.prefecture
+
+    def name(self, name_zh: str | None, name_en: str | None) -> str:
+        """A place or product name in the report's language, falling back to Chinese."""
+        if self.locale == "en" and name_en:
+            return name_en
+        return name_zh or ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: `kind` says how to show and export it (text, int, fen, share, days, yesno,
+    decimal); `sort` is the key accepted in ?sort= when the column can be sorted."""
+
+    key: str
+    label: object
+    kind: str = "text"
+    sort: str | None = None
+
+
+@dataclass
+class Table:
+    """A report's result: columns, a way to read rows (a page, or all of them streamed),
+    totals computed in SQL, and notes shown under the table."""
+
+    columns: list[Column]
+    read_rows: Callable[[int | None, int], Iterator[dict]]
+    totals: dict | None = None
+    row_count: int | None = None
+    notes: list = field(default_factory=list)
+    chart: dict | None = None
+
+    def rows(self, limit: int | None = None, offset: int = 0) -> Iterator[dict]:
+        """Rows as dicts keyed by column key (plus '_link' for drill-down)."""
+        return self.read_rows(limit, offset)
+
+
+def stream(stmt, limit: int | None = None, offset: int = 0):
+    """Execute `stmt` for one page, or stream every row in batches (exports)."""
+    if limit is not None:
+        return db.session.execute(stmt.limit(limit).offset(offset))
+    return db.session.execute(stmt.execution_options(yield_per=STREAM_BATCH))
+
+
+def mask_name(name: str | None) -> str:
+    """'马小花' -> '马**': the first character only, so a list never exposes a full name."""
+    if not name:
+        return ""
+    name = name.strip()
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def share_bp(part: int | None, whole: int | None) -> int | None:
+    """part / whole in basis points, rounded down (None when there is no whole)."""
+    if not whole:
+        return None
+    return (part or 0) * 10000 // whole
+
+
+def per(amount: int | None, count: int | None) -> int | None:
+    """amount / count in whole fen, rounded down (None when count is 0)."""
+    if not count:
+        return None
+    return (amount or 0) // count
+
+
+def poverty_line_fen(year: int) -> int | None:
+    """The poverty line per person of `year` (or the latest earlier year), in fen."""
+    return db.session.scalar(
+        db.select(PovertyLine.amount_fen)
+        .where(PovertyLine.year <= year)
+        .order_by(PovertyLine.year.desc())
+        .limit(1)
+    )
+
+
+def order_by(stmt, sorts: dict, filters: Filters, default: str, tiebreak, text_sorts=()):
+    """Apply ?sort= (one of `sorts`) and the direction; always end on a stable tiebreak.
+
+    Without an explicit direction, names and codes (`text_sorts`) run A-Z and amounts
+    largest first.
+    """
+    key = filters.sort if filters.sort in sorts else default
+    descending = filters.descending
+    if descending is None:
+        descending = key not in text_sorts
+    expr = sorts[key]
+    return stmt.order_by(expr.desc() if descending else expr.asc(), tiebreak)
