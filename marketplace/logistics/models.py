@@ -213,3 +213,5 @@ class CashMovement(db.Model):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(String(200))
+
+    order = relationship("Order")

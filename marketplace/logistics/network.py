@@ -66,8 +66,23 @@ def edge_of(link: Link) -> Edge:
 def load_network() -> Network:
     """The active stations and the active links between them."""
     station_ids = set(db.session.scalars(db.select(Station.id).where(Station.active)))
-    links = db.session.scalars(db.select(Link).where(Link.active).order_by(Link.id))
-    return Network(station_ids=station_ids, edges=[edge_of(link) for link in links])
+    # Plain rows, not ORM objects: checkout plans on the whole network every time.
+    rows = db.session.execute(
+        db.select(
+            Link.id,
+            Link.from_station_id,
+            Link.to_station_id,
+            Link.cost_per_run_fen,
+            Link.cost_per_kg_fen,
+            Link.transit_minutes,
+            Link.cold_chain,
+            Link.weekdays,
+            Link.departs_at,
+        )
+        .where(Link.active)
+        .order_by(Link.id)
+    )
+    return Network(station_ids=station_ids, edges=[Edge(*row) for row in rows])
 
 
 def get_station_by_code(code: str) -> Station | None:
