@@ -89,6 +89,19 @@ def get_station_by_code(code: str) -> Station | None:
     return db.session.scalar(db.select(Station).where(Station.code == code.strip()))
 
 
+def village_point_of(village: Region) -> Station | None:
+    """The open village point of a village (a cooperative's home station), if it has one."""
+    return db.session.scalar(
+        db.select(Station)
+        .where(
+            Station.region_id == village.id,
+            Station.kind == StationKind.village_point,
+            Station.active,
+        )
+        .order_by(Station.id)
+    )
+
+
 def check_station(
     station: Station | None, *, code: str, kind: StationKind, region: Region, operators
 ) -> None:
