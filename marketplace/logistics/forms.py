@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     Form,
@@ -17,7 +18,7 @@ from wtforms import (
 )
 from wtforms.fields import FieldList
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
 
 from ..money import fen_to_yuan, yuan_to_fen
 from .labels import SCAN_ACTION_LABELS, STATION_KIND_LABELS, WEEKDAY_LABELS
@@ -26,8 +27,21 @@ from .models import ScanAction
 PHONE = r"^1[3-9]\d{9}$"
 
 
+class CheckboxList:
+    """Bootstrap check boxes side by side (the form macro's classes are for text inputs)."""
+
+    def __call__(self, field, **kwargs):
+        boxes = [
+            Markup('<div class="form-check form-check-inline">{} {}</div>').format(
+                option(class_="form-check-input"), option.label(class_="form-check-label")
+            )
+            for option in field
+        ]
+        return Markup('<div id="{}" class="py-1">{}</div>').format(field.id, Markup("").join(boxes))
+
+
 class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxList()
     option_widget = CheckboxInput()
 
 
