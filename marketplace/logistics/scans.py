@@ -22,6 +22,7 @@ from ..orders.status import mark_paid, move_fulfilment
 from ..payments.models import Payment, PaymentProvider, PaymentStatus
 from ..status import record_initial_status, utcnow
 from .consolidation import board, consolidate, remaining_eta
+from .itinerary import is_express, next_scan
 from .labels import SCAN_ACTION_LABELS
 from .models import (
     CashKind,
@@ -37,7 +38,6 @@ from .models import (
     Station,
 )
 from .network import edge_of, operates, station_label
-from .services import is_express, next_scan
 from .status import move_manifest, move_parcel
 
 F = FulfilmentStatus

@@ -11,6 +11,7 @@ from ..errors import Conflict
 from ..extensions import db
 from ..status import record_initial_status, utcnow
 from .consolidation import consolidate, next_link_id, reprice
+from .itinerary import NextScan, is_express, next_scan  # noqa: F401  (public here too)
 from .models import (
     Link,
     Manifest,
@@ -23,6 +24,7 @@ from .models import (
 )
 from .network import load_network, operates, station_label
 from .planner import NoColdChainRoute, NoRoute, plan_route
+from .scans import record_scan  # noqa: F401  (public here too)
 from .status import move_parcel
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: typed on phones
@@ -112,35 +114,6 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
     return parcel
 
 
-def is_express(parcel: Parcel) -> bool:
-    """True if the route ends with a hand-over to an express carrier."""
-    return len(parcel.route_links or []) == len(parcel.route)
-
-
-@dataclass(frozen=True)
-class NextScan:
-    station_id: int
-    action: ScanAction
-
-
-def next_scan(parcel: Parcel) -> NextScan | None:
-    """The one scan the parcel expects next (where and what), or None when it is done."""
-    route, i = parcel.route, parcel.leg_index
-    last = len(route) - 1
-    match parcel.status:
-        case ParcelStatus.awaiting_handover:
-            return NextScan(route[0], ScanAction.received)
-        case ParcelStatus.at_station if i < last:
-            return NextScan(route[i], ScanAction.departed)
-        case ParcelStatus.at_station if is_express(parcel):
-            return NextScan(route[i], ScanAction.handed_to_carrier)
-        case ParcelStatus.in_transit:
-            return NextScan(route[i + 1], ScanAction.arrived)
-        case ParcelStatus.ready_for_pickup:
-            return NextScan(route[-1], ScanAction.handed_over)
-    return None
-
-
 def cancel_parcel(parcel: Parcel, by=None, at=None) -> None:
     """Cancel a parcel that has not left its station (orders calls this when a fulfilment is
     cancelled): it leaves the run it was planned on, whose cost the others then share.
@@ -222,6 +195,8 @@ def tracking(parcel: Parcel) -> Tracking:
 
 def _state(parcel: Parcel, index: int) -> str:
     done = parcel.status in (ParcelStatus.handed_over, ParcelStatus.handed_to_carrier)
+    if parcel.status == ParcelStatus.cancelled:
+        return "passed" if index < parcel.leg_index else "ahead"
     if parcel.status == ParcelStatus.awaiting_handover:
         return "next" if index == 0 else "ahead"
     if index < parcel.leg_index or (done and index == parcel.leg_index):

@@ -205,3 +205,19 @@ def test_an_operator_orders_for_a_villager_who_pays_cash_at_pickup(
     assert order.pickup_station_id == line.a.id
     slip = client.get(response.headers["Location"]).get_data(as_text=True)
     assert order.fulfilments[0].parcel.pickup_code in slip
+
+
+def test_the_tracking_partial_can_be_included_by_the_order_page(app, line, place_order):
+    from flask import render_template_string
+
+    fulfilment = place_order()
+    record_scan(fulfilment.parcel, line.a, "received", line.ops["A"])
+    template = (
+        "{% with tracking = parcel_tracking(fulfilment.parcel) %}"
+        "{% include 'logistics/_tracking.html' %}{% endwith %}"
+    )
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        html = render_template_string(template, fulfilment=fulfilment)
+    assert fulfilment.parcel.code in html
+    assert "甲村服务点" in html and "乙村服务点" in html
+    assert "已接收" in html and 'data-state="here"' in html
