@@ -14,6 +14,8 @@ from .planner import local_date
 
 @dataclass
 class Waiting:
+    """A parcel at the station, the run it is planned on and where that run goes."""
+
     parcel: Parcel
     run: Manifest | None  # the run it is planned on
     next_station: Station | None  # None: the express carrier
@@ -21,6 +23,8 @@ class Waiting:
 
 @dataclass
 class Board:
+    """One station's day."""
+
     station: Station
     day: date
     outbound: list[Manifest]
@@ -91,6 +95,8 @@ def station_board(station: Station, now: datetime) -> Board:
 
 @dataclass
 class ManifestRow:
+    """One parcel of a run, with where it goes next and where it ends."""
+
     entry: ManifestParcel
     onward: Station | None  # where it goes after this run's destination; None: ends there
     destination: Station

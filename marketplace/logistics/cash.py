@@ -43,6 +43,8 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 @dataclass
 class CashSheet:
+    """One day of one station's till."""
+
     station: Station
     day: date
     opening_fen: int

@@ -13,6 +13,8 @@ def is_express(parcel: Parcel) -> bool:
 
 @dataclass(frozen=True)
 class NextScan:
+    """Where the next scan of a parcel happens and what it is."""
+
     station_id: int
     action: ScanAction
 

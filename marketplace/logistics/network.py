@@ -86,6 +86,7 @@ def load_network() -> Network:
 
 
 def get_station_by_code(code: str) -> Station | None:
+    """The station with this code (surrounding blanks ignored)."""
     return db.session.scalar(db.select(Station).where(Station.code == code.strip()))
 
 

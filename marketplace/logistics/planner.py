@@ -109,9 +109,11 @@ class Network:
                 self._out[edge.from_id].append(edge)
 
     def outgoing(self, station_id: int) -> list[Edge]:
+        """The usable links leaving a station."""
         return self._out.get(station_id, [])
 
     def edge(self, edge_id: int) -> Edge:
+        """One link by id (KeyError if unknown)."""
         return self._by_id[edge_id]
 
 
@@ -128,6 +130,7 @@ class Route:
 
     @property
     def express(self) -> bool:
+        """True if the route ends with an express hand-over link."""
         return len(self.link_ids) == len(self.station_ids)
 
 

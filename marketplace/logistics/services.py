@@ -49,6 +49,7 @@ def normalise_code(text: str) -> str:
 
 
 def find_parcel(code: str) -> Parcel | None:
+    """The parcel with this code, however the operator typed it."""
     return db.session.scalar(db.select(Parcel).where(Parcel.code == normalise_code(code)))
 
 
@@ -144,6 +145,8 @@ def cancel_parcel(parcel: Parcel, by=None, at=None) -> None:
 
 @dataclass
 class Stop:
+    """One station of a parcel's route as the buyer sees it."""
+
     station: Station
     state: str  # passed | here | next | ahead
     arrived_at: datetime | None
@@ -152,6 +155,8 @@ class Stop:
 
 @dataclass
 class Tracking:
+    """A parcel's timeline: its route, its scans, the next scan expected."""
+
     parcel: Parcel
     stops: list[Stop]
     scans: list[ParcelScan]
