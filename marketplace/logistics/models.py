@@ -121,7 +121,7 @@ class Parcel(db.Model):
     status: Mapped[ParcelStatus] = mapped_column(
         _enum(ParcelStatus), default=ParcelStatus.awaiting_handover
     )
-    current_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    current_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"), index=True)
     leg_index: Mapped[int] = mapped_column(default=0)
     eta: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -213,3 +213,5 @@ class CashMovement(db.Model):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(String(200))
+
+    order = relationship("Order")

@@ -1,16 +1,41 @@
-"""Logistics: parcels for fulfilments (route planning, scans and manifests build on this)."""
+"""Logistics services other packages call: a parcel for each fulfilment (planned on the
+station graph), the next scan a parcel expects, its tracking timeline, cancellation."""
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
 
 from ..errors import Conflict
 from ..extensions import db
-from .models import Parcel, ParcelStatus
+from ..status import record_initial_status, utcnow
+from .consolidation import consolidate, next_link_id, reprice
+from .itinerary import NextScan, is_express, next_scan  # noqa: F401  (public here too)
+from .models import (
+    Link,
+    Manifest,
+    ManifestParcel,
+    Parcel,
+    ParcelScan,
+    ParcelStatus,
+    ScanAction,
+    Station,
+)
+from .network import load_network, operates, station_label
+from .planner import NoColdChainRoute, NoRoute, plan_route
+from .scans import record_scan  # noqa: F401  (public here too)
+from .status import move_parcel
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: typed on phones
 
 
 def new_parcel_code() -> str:
     """A unique, human-typable parcel code, e.g. 'PX7K3M9Q2A'."""
-    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: typed on phones
-    return "P" + "".join(secrets.choice(alphabet) for _ in range(9))
+    while True:
+        code = "P" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(9))
+        if db.session.scalar(db.select(Parcel.id).where(Parcel.code == code)) is None:
+            return code
 
 
 def new_pickup_code() -> str:
@@ -18,27 +43,182 @@ def new_pickup_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def plan_parcel(fulfilment, pickup_station, now=None) -> Parcel:
-    """Create the parcel of a fulfilment from the cooperative's home station to the pickup point.
+def normalise_code(text: str) -> str:
+    """What an operator typed or pasted ('p x7k3 m9q2a ') as a parcel code ('PX7K3M9Q2A')."""
+    return "".join((text or "").split()).upper()
 
-    The route is the two stations themselves; the route planner replaces this with the
-    cheapest path on the station graph.
-    """
-    origin = fulfilment.cooperative.home_station_id or pickup_station.id
-    if origin is None:
-        raise Conflict("The cooperative has no village point to hand parcels to.")
-    route = [origin] if origin == pickup_station.id else [origin, pickup_station.id]
+
+def find_parcel(code: str) -> Parcel | None:
+    """The parcel with this code, however the operator typed it."""
+    return db.session.scalar(db.select(Parcel).where(Parcel.code == normalise_code(code)))
+
+
+def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parcel:
+    """Create the parcel of a fulfilment: the cheapest route from the cooperative's home
+    station to the pickup point (or, with `express`, to an express carrier hand-over), cold
+    chain if any line is perishable, with codes, weight and ETA. Raises Conflict (NoRoute /
+    NoColdChainRoute) with a message for the buyer when no route exists."""
+    cooperative = fulfilment.cooperative
+    if cooperative.home_station_id is None:
+        raise Conflict(
+            _l(
+                "%(cooperative)s has no village point to hand parcels to yet.",
+                cooperative=cooperative.name_zh,
+            )
+        )
+    now = now or utcnow()
+    cold = any(line.product.perishable for line in fulfilment.lines)
     weight = sum(line.unit_weight_g * line.quantity for line in fulfilment.lines)
+    try:
+        route = plan_route(
+            load_network(),
+            cooperative.home_station_id,
+            None if express else pickup_station.id,
+            cold_chain=cold,
+            depart_after=now,
+            weight_g=weight,
+        )
+    except NoColdChainRoute as exc:
+        raise NoColdChainRoute(
+            _l(
+                "Perishable goods from %(cooperative)s cannot reach %(station)s by cold chain. "
+                "Please choose another pickup point.",
+                cooperative=cooperative.name_zh,
+                station=station_label(pickup_station),
+            )
+        ) from exc
+    except NoRoute as exc:
+        raise NoRoute(
+            _l(
+                "Parcels from %(cooperative)s cannot reach %(station)s. "
+                "Please choose another pickup point.",
+                cooperative=cooperative.name_zh,
+                station=station_label(pickup_station),
+            )
+        ) from exc
     parcel = Parcel(
         code=new_parcel_code(),
         pickup_code=new_pickup_code(),
         fulfilment=fulfilment,
-        route=route,
-        route_links=[],
+        route=list(route.station_ids),
+        route_links=list(route.link_ids),
         weight_g=weight,
-        cold_chain=any(line.product.perishable for line in fulfilment.lines),
+        cold_chain=cold,
         status=ParcelStatus.awaiting_handover,
+        leg_index=0,
+        eta=route.eta,
+        created_at=now,
     )
     db.session.add(parcel)
     db.session.flush()
+    record_initial_status(parcel, "parcel")
     return parcel
+
+
+def cancel_parcel(parcel: Parcel, by=None, at=None) -> None:
+    """Cancel a parcel that has not left its station (orders calls this when a fulfilment is
+    cancelled): it leaves the run it was planned on, whose cost the others then share.
+    Raises IllegalTransition when the parcel is already on its way."""
+    station_id = parcel.current_station_id
+    at = at or utcnow()
+    move_parcel(parcel, ParcelStatus.cancelled, by=by, at=at)
+    link_id = next_link_id(parcel)
+    entries = db.session.scalars(
+        db.select(ManifestParcel)
+        .join(Manifest, Manifest.id == ManifestParcel.manifest_id)
+        .where(ManifestParcel.parcel_id == parcel.id, Manifest.link_id == link_id)
+    ).all()
+    manifests = [entry.manifest for entry in entries]
+    for entry in entries:
+        db.session.delete(entry)
+    db.session.flush()
+    for manifest in manifests:
+        reprice(manifest)
+    parcel.current_station_id = None
+    parcel.eta = None
+    db.session.flush()
+    if station_id is not None:
+        consolidate(
+            db.session.get(Station, station_id), now=at
+        )  # its place goes to the next in line
+
+
+@dataclass
+class Stop:
+    """One station of a parcel's route as the buyer sees it."""
+
+    station: Station
+    state: str  # passed | here | next | ahead
+    arrived_at: datetime | None
+    departed_at: datetime | None
+
+
+@dataclass
+class Tracking:
+    """A parcel's timeline: its route, its scans, the next scan expected."""
+
+    parcel: Parcel
+    stops: list[Stop]
+    scans: list[ParcelScan]
+    carrier: str | None
+    next: NextScan | None
+    cost_fen: int  # the parcel's shares of the runs it has been planned on so far
+
+
+def tracking(parcel: Parcel) -> Tracking:
+    """The route with station names, where the parcel is, each scan, the ETA."""
+    stations = {
+        s.id: s for s in db.session.scalars(db.select(Station).where(Station.id.in_(parcel.route)))
+    }
+    scans = list(
+        db.session.scalars(
+            db.select(ParcelScan)
+            .where(ParcelScan.parcel_id == parcel.id)
+            .order_by(ParcelScan.at, ParcelScan.id)
+        )
+    )
+    expected = next_scan(parcel)
+    stops = []
+    for index, station_id in enumerate(parcel.route):
+        here = [s for s in scans if s.station_id == station_id]
+        arrived = next((s.at for s in here if s.action != ScanAction.departed), None)
+        departed = next(
+            (s.at for s in here if s.action in (ScanAction.departed, ScanAction.handed_to_carrier)),
+            None,
+        )
+        stops.append(Stop(stations[station_id], _state(parcel, index), arrived, departed))
+    carrier = None
+    if is_express(parcel):
+        carrier = db.session.get(Link, parcel.route_links[-1]).carrier
+    cost = db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(ManifestParcel.cost_share_fen), 0)).where(
+            ManifestParcel.parcel_id == parcel.id
+        )
+    )
+    return Tracking(parcel, stops, scans, carrier, expected, cost)
+
+
+def _state(parcel: Parcel, index: int) -> str:
+    done = parcel.status in (ParcelStatus.handed_over, ParcelStatus.handed_to_carrier)
+    if parcel.status == ParcelStatus.cancelled:
+        return "passed" if index < parcel.leg_index else "ahead"
+    if parcel.status == ParcelStatus.awaiting_handover:
+        return "next" if index == 0 else "ahead"
+    if index < parcel.leg_index or (done and index == parcel.leg_index):
+        return "passed"
+    if index == parcel.leg_index:
+        return "passed" if parcel.status == ParcelStatus.in_transit else "here"
+    if index == parcel.leg_index + 1 and parcel.status == ParcelStatus.in_transit:
+        return "next"
+    return "ahead"
+
+
+def can_track(user, parcel: Parcel) -> bool:
+    """The buyer, the operator who placed the order, operators on the route, administrators."""
+    if user is None or not user.is_authenticated:
+        return False
+    order = parcel.fulfilment.order
+    if user.is_admin or user.id in (order.buyer_id, order.placed_by_id):
+        return True
+    stations = db.session.scalars(db.select(Station).where(Station.id.in_(parcel.route)))
+    return any(operates(user, station) for station in stations)

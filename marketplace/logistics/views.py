@@ -1,5 +1,162 @@
-"""Pages of the logistics package."""
+"""Pages of the logistics package: station operators' pages and parcel tracking here; the
+administrators' station and link pages in admin_views.py, 代买 and cash in till_views.py."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts.models import Role
+from ..accounts.permissions import role_required
+from ..errors import DomainError
+from ..extensions import db
+from ..status import utcnow
+from . import board, services
+from .consolidation import consolidate
+from .forms import HandoverForm, ScanForm
+from .labels import SCAN_ACTION_LABELS, all_labels
+from .models import Manifest, Station
+from .network import operates, stations_of
+from .planner import to_local
+from .scans import record_scan
 
 bp = Blueprint("logistics", __name__)
+operator_required = role_required(Role.station_operator, Role.admin)
+
+
+@bp.app_context_processor
+def logistics_globals():
+    # The tracking partial is included by the orders pages, so its helpers are app-wide.
+    return {"logistics_labels": all_labels(), "parcel_tracking": services.tracking}
+
+
+@bp.app_template_filter("beijing")
+def beijing_time(moment, fmt="%Y-%m-%d %H:%M"):
+    """A naive UTC datetime shown in Beijing time."""
+    return to_local(moment).strftime(fmt) if moment else ""
+
+
+def station_or_403(station_id: int) -> Station:
+    """The station, if the current user works there (or is an administrator)."""
+    station = db.session.get(Station, station_id) or abort(404)
+    if not operates(current_user, station):
+        abort(403)
+    return station
+
+
+@bp.get("/stations")
+@operator_required
+def my_stations():
+    return render_template("logistics/my_stations.html", stations=stations_of(current_user))
+
+
+@bp.get("/stations/<int:station_id>")
+@operator_required
+def station_dashboard(station_id: int):
+    station = station_or_403(station_id)
+    return render_template(
+        "logistics/dashboard.html",
+        board=board.station_board(station, utcnow()),
+        form=ScanForm(),
+    )
+
+
+@bp.post("/stations/<int:station_id>/scan")
+@operator_required
+def scan(station_id: int):
+    station = station_or_403(station_id)
+    form = ScanForm()
+    if not form.validate_on_submit():
+        flash(_("Type the parcel code and choose the scan."), "danger")
+        return redirect(url_for(".station_dashboard", station_id=station.id))
+    parcel = services.find_parcel(form.code.data)
+    if parcel is None:
+        flash(_("No parcel has the code %(code)s.", code=form.code.data), "danger")
+        return redirect(url_for(".station_dashboard", station_id=station.id))
+    try:
+        record_scan(parcel, station, form.action.data, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Parcel %(code)s: %(action)s.",
+                code=parcel.code,
+                action=SCAN_ACTION_LABELS[form.action.data],
+            ),
+            "success",
+        )
+    return redirect(url_for(".station_dashboard", station_id=station.id))
+
+
+@bp.route("/stations/<int:station_id>/handover", methods=["GET", "POST"])
+@operator_required
+def handover(station_id: int):
+    station = station_or_403(station_id)
+    form = HandoverForm(code=request.args.get("code", ""))
+    parcel = services.find_parcel(form.code.data or "") if form.code.data else None
+    if form.validate_on_submit():
+        if parcel is None:
+            form.code.errors.append(_("No parcel has this code."))
+        else:
+            try:
+                record_scan(
+                    parcel,
+                    station,
+                    "handed_over",
+                    current_user,
+                    pickup_code=form.pickup_code.data,
+                    cash_received_fen=form.cash_received.fen,
+                )
+            except DomainError as exc:
+                db.session.rollback()
+                form.pickup_code.errors.append(exc.message)
+            else:
+                db.session.commit()
+                flash(_("Parcel %(code)s handed over.", code=parcel.code), "success")
+                return redirect(url_for(".station_dashboard", station_id=station.id))
+    here = parcel if parcel is not None and parcel.current_station_id == station.id else None
+    return render_template("logistics/handover.html", station=station, form=form, parcel=here)
+
+
+@bp.post("/stations/<int:station_id>/runs")
+@operator_required
+def replan_runs(station_id: int):
+    station = station_or_403(station_id)
+    consolidate(station)
+    db.session.commit()
+    flash(_("The runs of this station were planned again."), "success")
+    return redirect(url_for(".station_dashboard", station_id=station.id))
+
+
+@bp.get("/manifests/<int:manifest_id>")
+@operator_required
+def manifest(manifest_id: int):
+    run = db.session.get(Manifest, manifest_id) or abort(404)
+    ends = [run.link.from_station, run.link.to_station]
+    if not any(s is not None and operates(current_user, s) for s in ends):
+        abort(403)
+    return render_template(
+        "logistics/manifest.html",
+        manifest=run,
+        rows=board.manifest_rows(run),
+        weight_g=board.parcel_weight_g(run),
+    )
+
+
+@bp.get("/track/<code>")
+@login_required
+def track(code: str):
+    parcel = services.find_parcel(code)
+    if parcel is None or not services.can_track(current_user, parcel):
+        abort(404)
+    order = parcel.fulfilment.order
+    return render_template(
+        "logistics/track.html",
+        tracking=services.tracking(parcel),
+        show_pickup_code=current_user.id in (order.buyer_id, order.placed_by_id),
+    )
+
+
+from . import admin_views, till_views  # noqa: E402, F401  (they add their routes to bp)

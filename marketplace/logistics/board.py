@@ -1,0 +1,124 @@
+"""What a station sees: today's inbound and outbound runs, parcels waiting, parcels to hand
+over, parcels still at the cooperatives; and one run's manifest with each parcel's next stop."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..catalog.models import Cooperative
+from ..extensions import db
+from ..orders.models import Fulfilment
+from .consolidation import next_link_id
+from .models import Link, Manifest, ManifestParcel, ManifestStatus, Parcel, ParcelStatus, Station
+from .planner import local_date
+
+
+@dataclass
+class Waiting:
+    """A parcel at the station, the run it is planned on and where that run goes."""
+
+    parcel: Parcel
+    run: Manifest | None  # the run it is planned on
+    next_station: Station | None  # None: the express carrier
+
+
+@dataclass
+class Board:
+    """One station's day."""
+
+    station: Station
+    day: date
+    outbound: list[Manifest]
+    inbound: list[Manifest]
+    waiting: list[Waiting]
+    ready: list[Parcel]
+    expected: list[Parcel]
+
+
+def _manifests(*where) -> list[Manifest]:
+    stmt = (
+        db.select(Manifest)
+        .join(Link, Link.id == Manifest.link_id)
+        .where(*where)
+        .order_by(Manifest.departs_at, Manifest.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _planned_run(parcel: Parcel) -> Manifest | None:
+    return db.session.scalar(
+        db.select(Manifest)
+        .join(ManifestParcel, ManifestParcel.manifest_id == Manifest.id)
+        .where(ManifestParcel.parcel_id == parcel.id, Manifest.link_id == next_link_id(parcel))
+    )
+
+
+def station_board(station: Station, now: datetime) -> Board:
+    """Everything an operator at `station` needs today (Beijing day of `now`)."""
+    today = local_date(now)
+    outbound = _manifests(Link.from_station_id == station.id, Manifest.service_date == today)
+    inbound = _manifests(
+        Link.to_station_id == station.id,
+        db.or_(Manifest.service_date == today, Manifest.status == ManifestStatus.departed),
+    )
+    here = db.session.scalars(
+        db.select(Parcel)
+        .where(Parcel.current_station_id == station.id)
+        .order_by(Parcel.created_at, Parcel.id)
+    ).all()
+    waiting = []
+    for parcel in here:
+        if parcel.status != ParcelStatus.at_station:
+            continue
+        link = db.session.get(Link, next_link_id(parcel)) if next_link_id(parcel) else None
+        waiting.append(Waiting(parcel, _planned_run(parcel), link.to_station if link else None))
+    ready = [p for p in here if p.status == ParcelStatus.ready_for_pickup]
+    expected = db.session.scalars(
+        db.select(Parcel)
+        .join(Fulfilment, Fulfilment.id == Parcel.fulfilment_id)
+        .join(Cooperative, Cooperative.id == Fulfilment.cooperative_id)
+        .where(
+            Cooperative.home_station_id == station.id,
+            Parcel.status == ParcelStatus.awaiting_handover,
+        )
+        .order_by(Parcel.created_at, Parcel.id)
+    ).all()
+    return Board(
+        station=station,
+        day=today,
+        outbound=outbound,
+        inbound=inbound,
+        waiting=waiting,
+        ready=ready,
+        expected=[p for p in expected if p.route and p.route[0] == station.id],
+    )
+
+
+@dataclass
+class ManifestRow:
+    """One parcel of a run, with where it goes next and where it ends."""
+
+    entry: ManifestParcel
+    onward: Station | None  # where it goes after this run's destination; None: ends there
+    destination: Station
+    express: bool
+
+
+def manifest_rows(manifest: Manifest) -> list[ManifestRow]:
+    """The parcels of one run, each with its next stop after this run and its destination."""
+    entries = sorted(manifest.entries, key=lambda e: e.parcel.code)
+    ids = {i for e in entries for i in e.parcel.route}
+    stations = {s.id: s for s in db.session.scalars(db.select(Station).where(Station.id.in_(ids)))}
+    rows = []
+    for entry in entries:
+        route = entry.parcel.route
+        position = entry.parcel.route_links.index(manifest.link_id)
+        after = position + 2
+        onward = stations[route[after]] if after < len(route) else None
+        express = len(entry.parcel.route_links) == len(route)
+        rows.append(ManifestRow(entry, onward, stations[route[-1]], express))
+    return rows
+
+
+def parcel_weight_g(manifest: Manifest) -> int:
+    """Total weight of a run's parcels."""
+    return sum(entry.parcel.weight_g for entry in manifest.entries)

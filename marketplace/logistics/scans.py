@@ -1,0 +1,248 @@
+"""Scanning a parcel along its route, and what each scan does to the parcel, its runs, the
+fulfilment, cash and payment.
+
+Sequence: at the route's first station `received` then `departed`; at each station between
+`arrived` then `departed`; at the last `arrived` then `handed_over` (with the pickup code,
+and for cash orders exactly the amount due); a one-station route is `received` then
+`handed_over`; an express route ends at its hub with `handed_to_carrier`. Anything else is
+refused with a message and nothing is written.
+"""
+
+import hmac
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from ..errors import Conflict, Forbidden
+from ..extensions import db
+from ..households.income import recognise_if_due
+from ..money import format_fen
+from ..orders.models import FulfilmentStatus
+from ..orders.status import mark_paid, move_fulfilment
+from ..payments.models import Payment, PaymentProvider, PaymentStatus
+from ..status import record_initial_status, utcnow
+from .consolidation import board, consolidate, remaining_eta
+from .itinerary import is_express, next_scan
+from .labels import SCAN_ACTION_LABELS
+from .models import (
+    CashKind,
+    CashMovement,
+    Link,
+    Manifest,
+    ManifestParcel,
+    ManifestStatus,
+    Parcel,
+    ParcelScan,
+    ParcelStatus,
+    ScanAction,
+    Station,
+)
+from .network import edge_of, operates, station_label
+from .status import move_manifest, move_parcel
+
+F = FulfilmentStatus
+
+
+def _locked(parcel: Parcel) -> Parcel:
+    """Re-read the parcel under a row lock so two scans of it cannot interleave."""
+    stmt = db.select(Parcel).where(Parcel.id == parcel.id).with_for_update()
+    return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+
+
+def check_scan(parcel: Parcel, station: Station, action: ScanAction, by) -> None:
+    """Refuse a scan by someone who does not work at `station`, at the wrong station, or out
+    of order; and a hand-in for an order that is not ready to be sent."""
+    if not operates(by, station):
+        raise Forbidden(_l("You do not work at %(station)s.", station=station_label(station)))
+    expected = next_scan(parcel)
+    if expected is None:
+        raise Conflict(_l("Parcel %(code)s needs no more scans.", code=parcel.code))
+    if expected.station_id != station.id:
+        where = db.session.get(Station, expected.station_id)
+        raise Conflict(
+            _l(
+                "Parcel %(code)s is not for this station now: its next scan is "
+                "“%(action)s” at %(station)s.",
+                code=parcel.code,
+                action=SCAN_ACTION_LABELS[expected.action],
+                station=station_label(where),
+            )
+        )
+    if action != expected.action:
+        raise Conflict(
+            _l(
+                "Parcel %(code)s cannot be marked “%(action)s” now; the next step is “%(next)s”.",
+                code=parcel.code,
+                action=SCAN_ACTION_LABELS[action],
+                next=SCAN_ACTION_LABELS[expected.action],
+            )
+        )
+    fulfilment = parcel.fulfilment
+    if action == ScanAction.received and fulfilment.status not in (F.to_pack, F.packed):
+        raise Conflict(
+            _l(
+                "The order of parcel %(code)s is not paid or was cancelled: keep it at the "
+                "cooperative.",
+                code=parcel.code,
+            )
+        )
+
+
+def check_handover(parcel: Parcel, pickup_code, cash_received_fen) -> None:
+    """Refuse a hand-over without the right pickup code or without exactly the cash due."""
+    typed = "".join((pickup_code or "").split())
+    if not hmac.compare_digest(typed.encode(), parcel.pickup_code.encode()):
+        raise Conflict(_l("The pickup code is wrong. Ask the buyer for the 6-digit code."))
+    due = parcel.fulfilment.amount_due_fen
+    if due > 0 and cash_received_fen != due:
+        raise Conflict(
+            _l(
+                "Collect exactly %(due)s in cash before handing over (entered: %(got)s).",
+                due=format_fen(due),
+                got=format_fen(cash_received_fen or 0),
+            )
+        )
+    if due == 0 and cash_received_fen:
+        raise Conflict(_l("Nothing is due on this parcel: it is paid. Do not take cash."))
+    if parcel.fulfilment.status != F.ready_for_pickup:
+        raise Conflict(_l("This order cannot be handed over now."))
+
+
+def record_scan(
+    parcel: Parcel,
+    station: Station,
+    action,
+    by,
+    *,
+    pickup_code: str | None = None,
+    cash_received_fen: int | None = None,
+    at: datetime | None = None,
+) -> ParcelScan:
+    """Record one scan of a parcel at a station by an operator, with its effects."""
+    action = ScanAction(action)
+    at = at or utcnow()
+    parcel = _locked(parcel)
+    check_scan(parcel, station, action, by)
+    if action == ScanAction.handed_over:
+        check_handover(parcel, pickup_code, cash_received_fen)
+    scan = ParcelScan(parcel=parcel, station_id=station.id, action=action, by_id=by.id, at=at)
+    db.session.add(scan)
+    EFFECTS[action](parcel, station, by, at)
+    db.session.flush()
+    return scan
+
+
+def _at_station(parcel: Parcel, station: Station, by, at: datetime) -> None:
+    """The parcel is at `station`: ready for pickup at the end, else onto the next run."""
+    last = parcel.leg_index == len(parcel.route) - 1
+    parcel.current_station_id = station.id
+    fulfilment = parcel.fulfilment
+    if last and not is_express(parcel):
+        move_parcel(parcel, ParcelStatus.ready_for_pickup, by=by, at=at)
+        if fulfilment.status in (F.packed, F.in_transit):
+            move_fulfilment(fulfilment, F.ready_for_pickup, by=by)
+        parcel.eta = at
+        return
+    move_parcel(parcel, ParcelStatus.at_station, by=by, at=at)
+    db.session.flush()
+    consolidate(station, now=at)
+
+
+def _received(parcel, station, by, at):
+    if parcel.fulfilment.status == F.to_pack:
+        move_fulfilment(parcel.fulfilment, F.packed, by=by)
+    _at_station(parcel, station, by, at)
+
+
+def _arrived(parcel, station, by, at):
+    link_id = parcel.route_links[parcel.leg_index]
+    parcel.leg_index += 1
+    _at_station(parcel, station, by, at)
+    _close_manifest_if_all_arrived(link_id, parcel, by, at)
+
+
+def _leave(parcel: Parcel, by, at: datetime, to_status: ParcelStatus) -> None:
+    link = db.session.get(Link, parcel.route_links[parcel.leg_index])
+    manifest = board(parcel, link, at)
+    if manifest.status == ManifestStatus.planned:
+        move_manifest(manifest, ManifestStatus.departed, by=by, at=at)
+    move_parcel(parcel, to_status, by=by, at=at)
+    parcel.current_station_id = None
+    if parcel.fulfilment.status == F.packed:
+        move_fulfilment(parcel.fulfilment, F.in_transit, by=by)
+    if to_status == ParcelStatus.in_transit:
+        arrival = edge_of(link).arrival(at)
+        parcel.eta = remaining_eta(parcel, arrival, from_leg=parcel.leg_index + 1)
+
+
+def _departed(parcel, station, by, at):
+    _leave(parcel, by, at, ParcelStatus.in_transit)
+
+
+def _handed_to_carrier(parcel, station, by, at):
+    _leave(parcel, by, at, ParcelStatus.handed_to_carrier)
+
+
+def _handed_over(parcel, station, by, at):
+    fulfilment = parcel.fulfilment
+    due = fulfilment.amount_due_fen
+    if due > 0:
+        movement = CashMovement(
+            station_id=station.id,
+            order_id=fulfilment.order_id,
+            fulfilment_id=fulfilment.id,
+            amount_fen=due,
+            kind=CashKind.collected,
+            by_id=by.id,
+            at=at,
+            note=parcel.code,
+        )
+        db.session.add(movement)
+        db.session.flush()
+        payment = Payment(
+            order_id=fulfilment.order_id,
+            fulfilment_id=fulfilment.id,
+            provider=PaymentProvider.cash,
+            status=PaymentStatus.succeeded,
+            amount_fen=due,
+            provider_ref=f"cash-{station.code}-{movement.id}",
+            created_at=at,
+        )
+        db.session.add(payment)
+        db.session.flush()
+        record_initial_status(payment, "payment", by=by)
+        mark_paid(fulfilment, at=at)
+    move_parcel(parcel, ParcelStatus.handed_over, by=by, at=at)
+    parcel.current_station_id = None
+    move_fulfilment(fulfilment, F.delivered, by=by)
+    db.session.flush()
+    recognise_if_due(fulfilment, at=at)
+
+
+def _close_manifest_if_all_arrived(link_id: int, parcel: Parcel, by, at) -> None:
+    manifest = db.session.scalar(
+        db.select(Manifest)
+        .join(ManifestParcel, ManifestParcel.manifest_id == Manifest.id)
+        .where(ManifestParcel.parcel_id == parcel.id, Manifest.link_id == link_id)
+    )
+    if manifest is None or manifest.status != ManifestStatus.departed:
+        return
+    db.session.flush()
+    # Parcels of this run still on this link (not those that already went on from there).
+    still_travelling = [
+        e.parcel
+        for e in manifest.entries
+        if e.parcel.status == ParcelStatus.in_transit
+        and e.parcel.route_links[e.parcel.leg_index] == link_id
+    ]
+    if not still_travelling:
+        move_manifest(manifest, ManifestStatus.arrived, by=by, at=at)
+
+
+EFFECTS = {
+    ScanAction.received: _received,
+    ScanAction.departed: _departed,
+    ScanAction.arrived: _arrived,
+    ScanAction.handed_over: _handed_over,
+    ScanAction.handed_to_carrier: _handed_to_carrier,
+}
