@@ -38,6 +38,8 @@ NEIGHBOURS = {
     ("622924", "622926"): 40,
 }
 EXPRESS_CARRIER = "EMS 中国邮政速递 (示例)"
+# Sample Village 1 of Chenjing (陈井镇), where the catalog demo puts the lily cooperative.
+LILY_VILLAGE = "622923106201"
 OPERATOR_VILLAGE_COUNTY = "622923"  # Yongjing: the lily cooperative's county
 EXTRA_OPERATORS = (
     ("township@example.com", "乡镇服务站操作员 Township operator (示例)"),
@@ -95,17 +97,17 @@ class _Builder:
 
 
 def _operator_village(regions) -> Region | None:
-    """The first poverty village of Yongjing by code: the demo operator's village point."""
-    return next(
-        (
-            r
-            for r in regions
-            if r.level == RegionLevel.village
-            and r.is_poverty_village
-            and r.code.startswith(OPERATOR_VILLAGE_COUNTY)
-        ),
-        None,
-    )
+    """The demo operator's village: the Chenjing lily cooperative's, else Yongjing's first
+    poverty village by code."""
+    villages = [
+        r
+        for r in regions
+        if r.level == RegionLevel.village
+        and r.is_poverty_village
+        and r.code.startswith(OPERATOR_VILLAGE_COUNTY)
+    ]
+    preferred = next((r for r in villages if r.code == LILY_VILLAGE), None)
+    return preferred or next(iter(villages), None)
 
 
 def load(scale: str = "demo") -> str:

@@ -102,8 +102,10 @@ def load_sample_villages(per_township: int = VILLAGES_PER_TOWNSHIP, seed: int = 
     for township in townships:
         for n in range(1, per_township + 1):
             roll = rng.random()
-            poverty = roll < 0.51
-            deep = roll < 0.38
+            # Village 1 of each township is where the demo cooperatives sit: a poverty
+            # village (so it has a village point) that cold-chain runs reach.
+            poverty = roll < 0.51 or n == 1
+            deep = roll < 0.38 and n != 1
             code = f"{township.code}{200 + n:03d}"
             _upsert(
                 code,

@@ -39,12 +39,9 @@ def test_every_county_township_and_poverty_village_has_a_station(network):
     assert "every cost is an assumption" in network
 
 
-def test_the_demo_operator_runs_the_first_yongjing_poverty_village_point(network):
-    village = db.session.scalars(
-        db.select(Region)
-        .where(Region.is_poverty_village, Region.code.startswith("622923"))
-        .order_by(Region.code)
-    ).first()
+def test_the_demo_operator_runs_the_lily_cooperatives_village_point(network):
+    village = db.session.scalar(db.select(Region).where(Region.code == "622923106201"))
+    assert village.is_poverty_village
     point = village_point_of(village)
     assert [u.email for u in point.operators] == ["station@example.com"]
     assert point.cold_chain  # the lily cooperative's fresh lilies leave from here
