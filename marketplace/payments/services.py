@@ -6,6 +6,7 @@ Refunds live in `refunds`, cash at the pickup point in `cash`, Stripe's webhook 
 
 from datetime import timedelta
 
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..errors import Conflict
@@ -62,13 +63,17 @@ def open_checkout(order: Order) -> Payment | None:
     return None
 
 
-def _line_items(order: Order) -> list[tuple[str, int, int]]:
+def _line_items(order: Order, locale: str | None) -> list[tuple[str, int, int]]:
     items = [(line.product_name, line.unit_price_fen, line.quantity) for line in order.lines]
-    if order.shipping_fen:
-        items.append((str(_l("Delivery")), order.shipping_fen, 1))
-    if sum(unit * quantity for _, unit, quantity in items) != order.total_fen:
-        # Whatever the lines say, the buyer pays exactly the order's total.
-        items = [(str(_l("Order %(reference)s", reference=order.reference)), order.total_fen, 1)]
+    # Stripe shows these names to the buyer, in the language of the page they came from.
+    with force_locale(locale or "zh"):
+        if order.shipping_fen:
+            items.append((gettext("Delivery"), order.shipping_fen, 1))
+        if sum(unit * quantity for _, unit, quantity in items) != order.total_fen:
+            # Whatever the lines say, the buyer pays exactly the order's total.
+            items = [
+                (gettext("Order %(reference)s", reference=order.reference), order.total_fen, 1)
+            ]
     return items
 
 
@@ -120,7 +125,7 @@ def start_checkout(
     }
     try:
         session = stripe_gateway.create_checkout_session(
-            line_items=_line_items(order),
+            line_items=_line_items(order, locale),
             success_url=success_url,
             cancel_url=cancel_url,
             expires_at=now + HOLD + STRIPE_MARGIN,

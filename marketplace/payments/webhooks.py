@@ -160,10 +160,28 @@ def charge_refunded(charge: dict) -> str:
     return f"{confirmed} refund(s) confirmed"
 
 
+def refund_updated(refund_object: dict) -> str:
+    """refund.updated / charge.refund.updated: the final status of one asynchronous refund."""
+    refund = _locked(Refund, Refund.provider_ref == refund_object.get("id"))
+    if refund is None:
+        log.warning("Stripe refund %s is not one of ours; nothing changed", refund_object.get("id"))
+        return "unknown refund"
+    status = refund_object.get("status")
+    if refund.status != RefundStatus.pending:
+        return f"ignored: refund already {refund.status}"
+    if status == "succeeded":
+        move_refund(refund, RefundStatus.succeeded, note="refund.updated")
+    elif status in FAILED_AT_STRIPE:
+        move_refund(refund, RefundStatus.failed, note=f"Stripe: {status}")
+    return f"refund {refund.status}"
+
+
 HANDLERS = {
     "checkout.session.completed": session_completed,
     "checkout.session.async_payment_succeeded": async_payment_succeeded,
     "checkout.session.async_payment_failed": async_payment_failed,
     "checkout.session.expired": session_expired,
     "charge.refunded": charge_refunded,
+    "refund.updated": refund_updated,
+    "charge.refund.updated": refund_updated,
 }

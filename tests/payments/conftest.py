@@ -20,10 +20,17 @@ from marketplace.orders.models import (
     PaymentMethod,
 )
 from marketplace.status import record_initial_status
+from tests.browser import conftest as browser_fixtures
 
 from .stripe_standin import StripeStandin, sign
 
 WEBHOOK_SECRET = "whsec_test_standin"
+
+# The shared browser fixtures, so a browser test can use them beside the ones below.
+browser = browser_fixtures.browser
+live_server = browser_fixtures.live_server
+page = browser_fixtures.page
+screenshot = browser_fixtures.screenshot
 _numbers = itertools.count(1)
 
 
@@ -52,6 +59,14 @@ def app_config(app_config, stripe_standin):
         # Fail at once in tests; production retries (safely, with idempotency keys).
         "STRIPE_MAX_NETWORK_RETRIES": 0,
     }
+
+
+@pytest.fixture(autouse=True)
+def _request_context(app):
+    """Services called straight from a test may raise errors with translated messages, and
+    choosing their language reads the request (cookie, Accept-Language)."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
 
 
 @pytest.fixture

@@ -271,3 +271,20 @@ def test_charge_refunded_without_a_refund_list_trusts_the_refunded_total(
 
     assert db.session.get(Refund, first.id).status == RefundStatus.succeeded
     assert db.session.get(Refund, second.id).status == RefundStatus.pending
+
+
+@pytest.mark.parametrize("stripe_status, ours", [("succeeded", "succeeded"), ("failed", "failed")])
+def test_refund_updated_settles_an_asynchronous_refund(
+    checkout, stripe_standin, send_event, stripe_status, ours
+):
+    order, _, payment = checkout()
+    send_event("checkout.session.completed", stripe_standin.pay(payment.provider_ref))
+    stripe_standin.refund_status = "pending"
+    fulfilment = db.session.get(type(order), order.id).fulfilments[0]
+    refund = services.refund_fulfilment(fulfilment, 700, "Wrong size", by=None)
+    db.session.commit()
+    sent = dict(stripe_standin.refunds[refund.provider_ref], status=stripe_status)
+
+    send_event("refund.updated", sent)
+
+    assert db.session.get(Refund, refund.id).status == RefundStatus(ours)
