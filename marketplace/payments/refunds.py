@@ -80,7 +80,7 @@ def _locked(fulfilment: Fulfilment) -> Fulfilment:
 def refund_fulfilment(fulfilment: Fulfilment, amount_fen: int, reason: str, by=None) -> Refund:
     """Refund `amount_fen` of a paid fulfilment, giving a reason; never more than is left."""
     fulfilment = _locked(fulfilment)
-    reason = (reason or "").strip()
+    reason = (reason or "").strip()[:500]
     if not reason:
         raise DomainError(_l("Please give a reason for the refund."))
     if amount_fen <= 0:
@@ -129,13 +129,13 @@ def _refund_online(fulfilment: Fulfilment, amount_fen: int, reason: str, by) -> 
         payment_id=payment.id,
         fulfilment_id=fulfilment.id,
         amount_fen=amount_fen,
-        reason=reason[:500],
+        reason=reason,
         status=RefundStatus.pending,
         created_by_id=getattr(by, "id", by),
     )
     db.session.add(refund)
     db.session.flush()
-    start_refund(refund, by=by, note=reason[:500])
+    start_refund(refund, by=by, note=reason)
     return _send(payment, refund, idempotency_key=f"refund-{refund.id}")
 
 

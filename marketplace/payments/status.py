@@ -10,7 +10,8 @@ PAYMENT_TRANSITIONS = {
     # Stripe may report a payment completed after the session's expiry reached us first.
     P.expired: {P.succeeded},
     P.succeeded: set(),
-    P.failed: set(),
+    # Stripe saying the money arrived outranks an earlier failure: it must be used or returned.
+    P.failed: {P.succeeded},
 }
 
 REFUND_TRANSITIONS = {

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import DomainError
 from ..extensions import csrf, db
 from ..money import fen_to_yuan, format_fen
-from ..orders.models import Fulfilment, Order, OrderStatus
+from ..orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
 from . import services, stripe_gateway, webhooks
 from .errors import CheckoutCancelled, PaymentServiceUnavailable
 from .forms import RefundForm
@@ -43,17 +43,20 @@ def payment_helpers():
     }
 
 
-def _buyers_order(order_id: int) -> Order:
+def _buyers_online_order(order_id: int) -> Order:
     order = db.session.get(Order, order_id)
     if order is None or order.buyer_id != current_user.id:
         abort(404)
+    if order.payment_method != PaymentMethod.stripe:
+        abort(404)  # cash orders are paid at the pickup point, never here
     return order
 
 
 @bp.route("/orders/<int:order_id>/checkout", methods=["GET", "POST"])
 @login_required
 def start_checkout(order_id):
-    order = _buyers_order(order_id)
+    """Send the buyer to Stripe's hosted payment page for an unpaid online order."""
+    order = _buyers_online_order(order_id)
     back = url_for(".checkout_return", order_id=order.id)
     if order.status != OrderStatus.pending_payment:
         return redirect(back)
@@ -80,11 +83,12 @@ def start_checkout(order_id):
 @login_required
 def checkout_return(order_id):
     """Where Stripe sends the buyer back; it only reads, the webhook confirms payment."""
-    order = _buyers_order(order_id)
+    order = _buyers_online_order(order_id)
     return render_template(
         "payments/checkout_return.html",
         order=order,
         open_payment=services.open_checkout(order),
+        paid=services.confirmed_payment(order) is not None,
         left=request.args.get("left") == "1",
     )
 
@@ -92,6 +96,7 @@ def checkout_return(order_id):
 @bp.post("/stripe/webhook")
 @csrf.exempt
 def stripe_webhook():
+    """Stripe's events: verified, applied once, answered 200 (400 if the signature is bad)."""
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not secret:
         return jsonify(error="webhooks are not configured"), 400
@@ -120,6 +125,7 @@ def stripe_webhook():
 @bp.route("/fulfilments/<int:fulfilment_id>/refund", methods=["GET", "POST"])
 @login_required
 def refund_fulfilment(fulfilment_id):
+    """Refund part or all of a parcel (administrators and the cooperative's managers)."""
     fulfilment = db.session.get(Fulfilment, fulfilment_id)
     if fulfilment is None:
         abort(404)

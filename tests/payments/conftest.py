@@ -19,18 +19,12 @@ from marketplace.orders.models import (
     OrderStatus,
     PaymentMethod,
 )
+from marketplace.payments import services
 from marketplace.status import record_initial_status
-from tests.browser import conftest as browser_fixtures
 
 from .stripe_standin import StripeStandin, sign
 
 WEBHOOK_SECRET = "whsec_test_standin"
-
-# The shared browser fixtures, so a browser test can use them beside the ones below.
-browser = browser_fixtures.browser
-live_server = browser_fixtures.live_server
-page = browser_fixtures.page
-screenshot = browser_fixtures.screenshot
 _numbers = itertools.count(1)
 
 
@@ -163,3 +157,17 @@ def create_order(app, buyer, create_station, create_lot):
         return order
 
     return create_order
+
+
+@pytest.fixture
+def checkout(app, create_order, create_lot, stripe_standin):
+    """An online order for 4 units of a 10-unit lot, with its Checkout Session open."""
+
+    def checkout(quantity=4, lot=None):
+        lot = lot or create_lot(quantity=10)
+        order = create_order(items=[(lot, quantity)])
+        payment = services.start_checkout(order, "http://x/ok", "http://x/back")
+        db.session.commit()
+        return order, lot, payment
+
+    return checkout

@@ -158,3 +158,12 @@ def test_a_checkout_whose_time_ran_out_cancels_the_order_instead_of_holding_stoc
 
 def test_online_payment_is_available_when_stripe_is_configured(app):
     assert services.online_payment_available() is True
+
+
+def test_a_cash_order_has_no_online_payment_pages(client, auth, create_order, stripe_standin):
+    order = create_order(payment_method="cash_at_pickup")
+    auth.login("buyer@example.com")
+
+    assert client.post(f"/payments/orders/{order.id}/checkout").status_code == 404
+    assert client.get(f"/payments/orders/{order.id}/return").status_code == 404
+    assert stripe_standin.sessions == {}

@@ -7,7 +7,6 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.orders.models import FulfilmentStatus, OrderStatus
-from marketplace.payments import services
 from marketplace.payments.models import (
     Payment,
     PaymentStatus,
@@ -16,20 +15,6 @@ from marketplace.payments.models import (
     WebhookEvent,
 )
 from marketplace.status import StatusEvent
-
-
-@pytest.fixture
-def checkout(app, create_order, create_lot, stripe_standin):
-    """An online order for 4 units of a 10-unit lot, with its Checkout Session open."""
-
-    def checkout(quantity=4, lot=None):
-        lot = lot or create_lot(quantity=10)
-        order = create_order(items=[(lot, quantity)])
-        payment = services.start_checkout(order, "http://x/ok", "http://x/back")
-        db.session.commit()
-        return order, lot, payment
-
-    return checkout
 
 
 def _count(model, *where):
@@ -236,55 +221,47 @@ def test_events_we_do_not_act_on_are_acknowledged(send_event):
     assert response.json["outcome"].startswith("ignored")
 
 
-def test_charge_refunded_marks_a_pending_refund_succeeded(
-    checkout, stripe_standin, send_event, app
-):
-    order, _, payment = checkout()
-    paid = stripe_standin.pay(payment.provider_ref)
-    send_event("checkout.session.completed", paid)
-    stripe_standin.refund_status = "pending"
-    fulfilment = db.session.get(type(order), order.id).fulfilments[0]
-    refund = services.refund_fulfilment(fulfilment, 1000, "Bruised fruit", by=None)
-    db.session.commit()
-    assert refund.status == RefundStatus.pending
-
-    send_event("charge.refunded", stripe_standin.charge_for(paid["payment_intent"]))
-
-    assert db.session.get(Refund, refund.id).status == RefundStatus.succeeded
-
-
-def test_charge_refunded_without_a_refund_list_trusts_the_refunded_total(
+def test_money_arriving_after_a_reported_failure_is_still_used(
     checkout, stripe_standin, send_event
 ):
+    order, lot, payment = checkout()
+    unpaid = stripe_standin.pay(payment.provider_ref, payment_status="unpaid")
+    send_event("checkout.session.async_payment_failed", unpaid)
+
+    response = send_event(
+        "checkout.session.async_payment_succeeded", dict(unpaid, payment_status="paid")
+    )
+
+    assert response.status_code == 200
+    db.session.refresh(order)
+    db.session.refresh(lot)
+    assert order.status == OrderStatus.confirmed
+    assert lot.remaining == 6
+
+
+def test_a_concurrent_second_delivery_fails_on_the_event_row_and_changes_nothing(
+    checkout, stripe_standin, send_event, monkeypatch
+):
+    from marketplace.payments import webhooks
+
     order, _, payment = checkout()
     paid = stripe_standin.pay(payment.provider_ref)
-    send_event("checkout.session.completed", paid)
-    stripe_standin.refund_status = "pending"
-    fulfilment = db.session.get(type(order), order.id).fulfilments[0]
-    first = services.refund_fulfilment(fulfilment, 1000, "Late", by=None)
-    db.session.commit()
-    charge = stripe_standin.charge_for(paid["payment_intent"], with_refund_list=False)
-    second = services.refund_fulfilment(fulfilment, 500, "Also late", by=None)
-    db.session.commit()
+    send_event("checkout.session.completed", paid, event_id="evt_twice")
+    # The second delivery's check ran before the first committed: only the row's primary
+    # key stops it, and the view answers "already processed".
+    checks = []
+    real = webhooks.already_processed
 
-    send_event("charge.refunded", charge)
+    def first_check_misses(event_id):
+        checks.append(event_id)
+        return real(event_id) if len(checks) > 1 else False
 
-    assert db.session.get(Refund, first.id).status == RefundStatus.succeeded
-    assert db.session.get(Refund, second.id).status == RefundStatus.pending
+    monkeypatch.setattr(webhooks, "already_processed", first_check_misses)
 
+    response = send_event("checkout.session.completed", paid, event_id="evt_twice")
 
-@pytest.mark.parametrize("stripe_status, ours", [("succeeded", "succeeded"), ("failed", "failed")])
-def test_refund_updated_settles_an_asynchronous_refund(
-    checkout, stripe_standin, send_event, stripe_status, ours
-):
-    order, _, payment = checkout()
-    send_event("checkout.session.completed", stripe_standin.pay(payment.provider_ref))
-    stripe_standin.refund_status = "pending"
-    fulfilment = db.session.get(type(order), order.id).fulfilments[0]
-    refund = services.refund_fulfilment(fulfilment, 700, "Wrong size", by=None)
-    db.session.commit()
-    sent = dict(stripe_standin.refunds[refund.provider_ref], status=stripe_status)
-
-    send_event("refund.updated", sent)
-
-    assert db.session.get(Refund, refund.id).status == RefundStatus(ours)
+    assert response.status_code == 200
+    assert response.json["outcome"] == "already processed"
+    assert checks == ["evt_twice", "evt_twice"]  # the view asked again after the failure
+    assert _count(WebhookEvent) == 1
+    assert _order_events(order, "confirmed") == 1

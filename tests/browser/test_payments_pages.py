@@ -4,6 +4,14 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.payments import services
+from tests.payments import conftest as payments
+
+# The payments fixtures (Stripe stand-in, signed webhooks, orders), beside the browser ones.
+app_config = payments.app_config
+stripe_standin = payments.stripe_standin
+send_event = payments.send_event
+buyer = payments.buyer
+create_order = payments.create_order
 
 pytestmark = pytest.mark.browser
 
