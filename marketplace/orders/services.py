@@ -29,7 +29,7 @@ def merge_session_cart(user, session) -> None:
 
 
 # --- payment hooks (payments branch; the orders branch's versions win at merge) ---
-# The payments package calls these four functions; they are written here so its branch
+# The payments package calls these three functions; they are written here so its branch
 # works on its own. Stock goes back to, and is taken again from, the very lots recorded in
 # LineAllocation, with conditional UPDATEs in lot id order (never oversold, no deadlocks).
 

@@ -87,6 +87,9 @@ def start_checkout(
     and CheckoutCancelled is raised: the caller commits, so the release is kept, and shows
     the message.
     """
+    # Locked so a double click cannot open two sessions (and hold the stock twice).
+    stmt = db.select(Order).where(Order.id == order.id).with_for_update()
+    order = db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
     if order.payment_method != PaymentMethod.stripe:
         raise Conflict(_l("This order is paid in cash at the pickup point."))
     if order.status != OrderStatus.pending_payment:
