@@ -1,5 +1,166 @@
-"""Pages of the payments package."""
+"""Pages of the payments package: off to Stripe Checkout, the page buyers come back to,
+Stripe's webhook, and refunds."""
 
-from flask import Blueprint
+import logging
 
-bp = Blueprint("payments", __name__)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import DomainError
+from ..extensions import csrf, db
+from ..money import fen_to_yuan, format_fen
+from ..orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
+from . import services, stripe_gateway, webhooks
+from .errors import CheckoutCancelled, PaymentServiceUnavailable
+from .forms import RefundForm
+from .models import RefundStatus
+
+bp = Blueprint("payments", __name__, url_prefix="/payments")
+log = logging.getLogger(__name__)
+
+
+@bp.app_context_processor
+def payment_helpers():
+    """Lets any page include payments/_order_payments.html with just `order` in context."""
+    return {
+        "payments_for_order": services.payments_for_order,
+        "refund_reason": services.refund_reason,
+        "can_refund": lambda fulfilment: services.can_refund(current_user, fulfilment),
+        "online_payment_available": services.online_payment_available,
+    }
+
+
+def _buyers_online_order(order_id: int) -> Order:
+    order = db.session.get(Order, order_id)
+    if order is None or order.buyer_id != current_user.id:
+        abort(404)
+    if order.payment_method != PaymentMethod.stripe:
+        abort(404)  # cash orders are paid at the pickup point, never here
+    return order
+
+
+@bp.route("/orders/<int:order_id>/checkout", methods=["GET", "POST"])
+@login_required
+def start_checkout(order_id):
+    """Send the buyer to Stripe's hosted payment page for an unpaid online order."""
+    order = _buyers_online_order(order_id)
+    back = url_for(".checkout_return", order_id=order.id)
+    if order.status != OrderStatus.pending_payment:
+        return redirect(back)
+    if not services.online_payment_available():
+        flash(_("Online payment is not available at the moment."), "warning")
+        return redirect(back)
+    # Stripe fills in {CHECKOUT_SESSION_ID}; url_for would escape the braces.
+    success_url = (
+        url_for(".checkout_return", order_id=order.id, _external=True)
+        + "?session_id={CHECKOUT_SESSION_ID}"
+    )
+    cancel_url = url_for(".checkout_return", order_id=order.id, left=1, _external=True)
+    try:
+        payment = services.start_checkout(order, success_url, cancel_url, locale=g.locale_code)
+    except CheckoutCancelled as exc:
+        db.session.commit()  # keep the cancellation: the stock is back on sale
+        flash(exc.message, "danger")
+        return redirect(back)
+    db.session.commit()
+    return redirect(payment.checkout_url, code=303)
+
+
+@bp.get("/orders/<int:order_id>/return")
+@login_required
+def checkout_return(order_id):
+    """Where Stripe sends the buyer back; it only reads, the webhook confirms payment."""
+    order = _buyers_online_order(order_id)
+    return render_template(
+        "payments/checkout_return.html",
+        order=order,
+        open_payment=services.open_checkout(order),
+        paid=services.confirmed_payment(order) is not None,
+        left=request.args.get("left") == "1",
+    )
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+def stripe_webhook():
+    """Stripe's events: verified, applied once, answered 200 (400 if the signature is bad)."""
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    if not secret:
+        return jsonify(error="webhooks are not configured"), 400
+    try:
+        event = stripe_gateway.verify_webhook(
+            request.get_data(), request.headers.get("Stripe-Signature"), secret
+        )
+    except stripe_gateway.InvalidWebhook as exc:
+        log.warning("Refused a Stripe webhook: %s", exc)
+        return jsonify(error="invalid signature"), 400
+    try:
+        outcome = webhooks.process_stripe_event(event)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if webhooks.already_processed(event["id"]):
+            return jsonify(received=True, outcome="already processed")
+        raise
+    except PaymentServiceUnavailable:
+        # Nothing is kept, so Stripe's next delivery of this event tries again.
+        db.session.rollback()
+        return jsonify(error="payment service unavailable; retry later"), 503
+    return jsonify(received=True, outcome=outcome)
+
+
+@bp.route("/fulfilments/<int:fulfilment_id>/refund", methods=["GET", "POST"])
+@login_required
+def refund_fulfilment(fulfilment_id):
+    """Refund part or all of a parcel (administrators and the cooperative's managers)."""
+    fulfilment = db.session.get(Fulfilment, fulfilment_id)
+    if fulfilment is None:
+        abort(404)
+    if not services.can_refund(current_user, fulfilment):
+        abort(403)
+    form = RefundForm()
+    if request.method == "GET":
+        form.amount.data = str(fen_to_yuan(services.refundable_fen(fulfilment)))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            refund = services.refund_fulfilment(
+                fulfilment, form.amount_fen, form.reason.data, by=current_user
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            status = exc.status_code
+        else:
+            db.session.commit()
+            amount = format_fen(refund.amount_fen)
+            if refund.status == RefundStatus.pending:
+                flash(_("Refund of %(amount)s sent; Stripe will confirm it.", amount=amount))
+            else:
+                flash(_("Refunded %(amount)s.", amount=amount), "success")
+            return redirect(url_for(".refund_fulfilment", fulfilment_id=fulfilment.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "payments/refund.html",
+        fulfilment=fulfilment,
+        order=fulfilment.order,
+        form=form,
+        paid=services.paid_fen(fulfilment),
+        refunded=services.refunded_fen(fulfilment),
+        left=services.refundable_fen(fulfilment),
+        refunds=services.refunds_of_fulfilment(fulfilment),
+    ), status
