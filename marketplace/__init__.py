@@ -1,5 +1,6 @@
 """Linxia Marketplace: the Flask application factory."""
 
+import importlib
 import os
 
 from flask import Flask
@@ -40,7 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     web.init_app(app)
     for name in BLUEPRINTS:
-        module = __import__(f"{__name__}.{name}", fromlist=["bp"])
+        # Views are imported here only: importing a package's models or services never
+        # pulls in the web layer (and so never makes an import cycle through it).
+        module = importlib.import_module(f"{__name__}.{name}.views")
         app.register_blueprint(module.bp)
 
     from . import cli

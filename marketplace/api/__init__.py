@@ -1,3 +1,1 @@
-"""The JSON API v1 for mobile apps and partners, over the same services as the pages."""
-
-from .views import bp  # noqa: F401
+"""The api package (its blueprint `bp` is in views.py; the app factory imports it)."""

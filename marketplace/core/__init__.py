@@ -1,3 +1,1 @@
-"""Pages that belong to no single domain: home page and language switch."""
-
-from .views import bp  # noqa: F401
+"""The core package (its blueprint `bp` is in views.py; the app factory imports it)."""

@@ -19,8 +19,8 @@ from ..households.income import recognise_if_due
 from ..money import format_fen
 from ..orders.models import FulfilmentStatus
 from ..orders.status import mark_paid, move_fulfilment
-from ..payments.models import Payment, PaymentProvider, PaymentStatus
-from ..status import record_initial_status, utcnow
+from ..payments.cash import record_cash_payment
+from ..status import utcnow
 from .consolidation import board, consolidate, remaining_eta
 from .itinerary import is_express, next_scan
 from .labels import SCAN_ACTION_LABELS
@@ -199,18 +199,9 @@ def _handed_over(parcel, station, by, at):
         )
         db.session.add(movement)
         db.session.flush()
-        payment = Payment(
-            order_id=fulfilment.order_id,
-            fulfilment_id=fulfilment.id,
-            provider=PaymentProvider.cash,
-            status=PaymentStatus.succeeded,
-            amount_fen=due,
-            provider_ref=f"cash-{station.code}-{movement.id}",
-            created_at=at,
+        record_cash_payment(
+            fulfilment, by=by, at=at, provider_ref=f"cash-{station.code}-{movement.id}"
         )
-        db.session.add(payment)
-        db.session.flush()
-        record_initial_status(payment, "payment", by=by)
         mark_paid(fulfilment, at=at)
     move_parcel(parcel, ParcelStatus.handed_over, by=by, at=at)
     parcel.current_station_id = None

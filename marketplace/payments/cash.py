@@ -8,8 +8,13 @@ from .models import Payment, PaymentProvider, PaymentStatus, Refund, RefundStatu
 from .status import start_payment, start_refund
 
 
-def record_cash_payment(fulfilment: Fulfilment, by=None, at=None) -> Payment:
-    """The succeeded cash Payment of a fulfilment paid at pickup; created once, then reused."""
+def record_cash_payment(
+    fulfilment: Fulfilment, by=None, at=None, provider_ref: str | None = None
+) -> Payment:
+    """The succeeded cash Payment of a fulfilment paid at pickup; created once, then reused.
+
+    `provider_ref` names the station's cash movement the money came in with.
+    """
     existing = db.session.scalar(
         db.select(Payment).where(
             Payment.fulfilment_id == fulfilment.id,
@@ -26,6 +31,7 @@ def record_cash_payment(fulfilment: Fulfilment, by=None, at=None) -> Payment:
         status=PaymentStatus.succeeded,
         amount_fen=fulfilment.goods_fen + fulfilment.shipping_fen,
         currency="cny",
+        provider_ref=provider_ref,
         created_at=at or fulfilment.paid_at or utcnow(),
     )
     db.session.add(payment)

@@ -1,1 +1,1 @@
-from .views import bp  # noqa: F401
+"""The reports package (its blueprint `bp` is in views.py; the app factory imports it)."""
