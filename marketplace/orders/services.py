@@ -17,7 +17,7 @@ from ..errors import Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..households import income
 from ..logistics import services as logistics
-from ..logistics.models import StationKind
+from ..logistics.models import ParcelStatus, StationKind
 from ..status import record_initial_status, utcnow
 from . import status, stock
 from .cart import AccountCart, merge_session_cart  # noqa: F401  (called at login)
@@ -307,7 +307,7 @@ def _cancel(order: Order, by, note, at) -> None:
         if fulfilment.status == FulfilmentStatus.cancelled:
             continue
         if fulfilment.parcel is not None:
-            status.move_parcel(fulfilment.parcel, status.P.cancelled, by=by, note=note)
+            status.move_parcel(fulfilment.parcel, ParcelStatus.cancelled, by=by, note=note)
         status.move_fulfilment(fulfilment, FulfilmentStatus.cancelled, by=by, note=note)
     status.move_order(order, OrderStatus.cancelled, by=by, note=note)
     db.session.flush()

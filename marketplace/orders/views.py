@@ -93,7 +93,7 @@ def browse():
         available=stock.available_quantities(p.id for p in results.items),
         add_form=CartLineForm(formdata=None),
         pager_args=args,
-        filtered=bool(set(args) - {"sort"}),
+        filters_open=bool(set(args) & {"county", "township", "category", "ovop", "village"}),
     )
 
 

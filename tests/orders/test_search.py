@@ -116,4 +116,4 @@ def test_shop_page_filters_offer_counties_and_the_chosen_countys_townships(clien
 
 def test_shop_page_is_in_chinese_by_default(client, shop):
     html = client.get("/shop", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "加入购物车" in html and "兰州百合" in html
+    assert "加入购物车" in html and "兰州百合" in html and "共 3 件商品" in html
