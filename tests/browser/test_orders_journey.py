@@ -5,8 +5,15 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.orders.services import place_order
+from tests.orders.shop import build_shop
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def shop(request):
+    """The small shop of tests/orders/shop.py."""
+    return build_shop(request.getfixturevalue)
 
 
 def fits_the_phone(page):
