@@ -1,5 +1,213 @@
-"""Pages of the orders package."""
+"""Pages of the orders package: the shop, the cart and checkout. The buyer's and the
+cooperative's order pages are in order_views.py, registered on the same blueprint."""
 
-from flask import Blueprint
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..catalog.models import Product
+from ..errors import DomainError
+from ..extensions import db
+from ..logistics.models import Station
+from . import cart as carts
+from . import labels, queries, search, services, stock
+from .forms import BrowseForm, CartLineForm, CheckoutForm, RemoveFromCartForm
+from .labels import shown_name
+from .models import PaymentMethod
 
 bp = Blueprint("orders", __name__)
+PER_PAGE = 12
+
+
+@bp.context_processor
+def order_words():
+    return {
+        "status_label": labels.status_label,
+        "status_badge": labels.BADGE,
+        "payment_label": labels.PAYMENT_METHOD,
+    }
+
+
+def _cart():
+    return carts.open_cart(current_user, session)
+
+
+def _back(default: str) -> str:
+    """The form's `next` if it is a path on this site, else `default`."""
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return default
+
+
+def _flash_form_errors(form) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "danger")
+
+
+@bp.get("/shop")
+def browse():
+    """Search and filter the products for sale."""
+    locale = g.locale_code
+    form = BrowseForm(formdata=request.args)
+    counties, townships = search.filter_regions(form.county.data)
+    form.county.choices = [("", _("All counties"))] + [
+        (c.code, c.display_name(locale)) for c in counties
+    ]
+    form.township.choices = [("", _("All townships"))] + [
+        (t.code, t.display_name(locale)) for t in townships
+    ]
+    form.category.choices = [("", _("All categories"))] + [
+        (c.code, c.display_name(locale)) for c in search.categories()
+    ]
+    results = search.search_products(
+        q=form.q.data,
+        county_code=form.county.data,
+        township_code=form.township.data,
+        village_id=request.args.get("village", type=int),
+        category_code=form.category.data or None,
+        ovop=form.ovop.data,
+        sort=form.sort.data or "newest",
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+    )
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "orders/browse.html",
+        form=form,
+        results=results,
+        available=stock.available_quantities(p.id for p in results.items),
+        add_form=CartLineForm(formdata=None),
+        pager_args=args,
+        filters_open=bool(set(args) & {"county", "township", "category", "ovop", "village"}),
+    )
+
+
+@bp.get("/cart")
+def cart():
+    summary = carts.summarise_cart(_cart())
+    return render_template(
+        "orders/cart.html",
+        summary=summary,
+        line_form=CartLineForm(formdata=None),
+        remove_form=RemoveFromCartForm(formdata=None),
+    )
+
+
+def _cart_change(change) -> None:
+    """Validate the posted cart line and apply `change(cart, product, quantity)`."""
+    form = CartLineForm()
+    if not form.validate():
+        _flash_form_errors(form)
+        return
+    product = db.session.get(Product, form.product_id.data) or abort(404)
+    try:
+        quantity = change(_cart(), product, form.quantity.quantity)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+        return
+    db.session.commit()
+    if quantity is None:
+        flash(_("The quantity of %(name)s was changed.", name=shown_name(product)), "success")
+    else:
+        flash(
+            _("%(name)s is in your cart (%(n)d).", name=shown_name(product), n=quantity),
+            "success",
+        )
+
+
+@bp.post("/cart/add")
+def cart_add():
+    _cart_change(carts.add_to_cart)
+    return redirect(_back(url_for("orders.cart")))
+
+
+@bp.post("/cart/update")
+def cart_update():
+    _cart_change(carts.set_cart_quantity)
+    return redirect(url_for("orders.cart"))
+
+
+@bp.post("/cart/remove")
+def cart_remove():
+    form = RemoveFromCartForm()
+    if form.validate():
+        carts.remove_from_cart(_cart(), form.product_id.data)
+        db.session.commit()
+        flash(_("Removed from your cart."), "info")
+    return redirect(url_for("orders.cart"))
+
+
+def _pickup_groups(locale: str):
+    groups = []
+    for areas, stations in queries.pickup_points():
+        label = " · ".join(r.display_name(locale) for r in areas) or _("Other")
+        groups.append((label, [(s, s.display_name(locale)) for s in stations]))
+    return groups
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@login_required
+def checkout():
+    summary = carts.summarise_cart(carts.AccountCart(current_user))
+    if not summary.lines:
+        flash(_("Your cart is empty."), "info")
+        return redirect(url_for("orders.cart"))
+    online = bool(current_app.config.get("STRIPE_SECRET_KEY"))
+    form = CheckoutForm(pickup_groups=_pickup_groups(g.locale_code), online_payment=online)
+    if request.method == "GET":
+        form.pickup_station_id.data = queries.last_pickup_station_id(current_user)
+    if form.validate_on_submit():
+        station = db.session.get(Station, form.pickup_station_id.data)
+        try:
+            order = services.checkout_cart(current_user, station, form.payment_method.data)
+        except services.InsufficientStock as exc:
+            db.session.rollback()
+            _flash_shortages(exc.shortages)
+            return redirect(url_for("orders.cart"))
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            db.session.commit()
+            online = order.payment_method == PaymentMethod.stripe
+            if online and "payments.start_checkout" in current_app.view_functions:
+                return redirect(url_for("payments.start_checkout", order_id=order.id))
+            flash(_("Thank you! Your order %(ref)s is placed.", ref=order.reference), "success")
+            return redirect(url_for("orders.order_detail", key=order.reference))
+    return render_template("orders/checkout.html", form=form, summary=summary)
+
+
+def _flash_shortages(shortages: list[dict]) -> None:
+    ids = [short["product_id"] for short in shortages]
+    products = {p.id: p for p in db.session.scalars(db.select(Product).where(Product.id.in_(ids)))}
+    for short in shortages:
+        product = products.get(short["product_id"])
+        flash(
+            _(
+                "Not enough %(name)s: you asked for %(requested)d, only %(available)d left. "
+                "Please change the quantity.",
+                name=shown_name(product) if product else short["name"],
+                requested=short["requested"],
+                available=short["available"],
+            ),
+            "danger",
+        )
+
+
+from . import order_views  # noqa: E402, F401  (registers the order pages on bp)

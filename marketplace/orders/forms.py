@@ -1,0 +1,128 @@
+"""Forms of the order pages: cart quantities, checkout, cancel, packing, browse filters."""
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from .labels import PAYMENT_METHOD
+from .models import PaymentMethod
+from .stock import MAX_QUANTITY
+
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def parse_quantity(raw) -> int:
+    """A quantity typed by a person: a whole number from 1 to MAX_QUANTITY (ValueError else)."""
+    # NFKC turns the full-width digits of Chinese keyboards (２) into ASCII ones.
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip()
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise ValueError(_l("Enter the quantity as a whole number, e.g. 2."))
+    # Very long numbers are only compared with the limits, never converted in full.
+    quantity = int(text) if len(text) <= 12 else (-1 if text[0] == "-" else MAX_QUANTITY + 1)
+    if quantity < 1:
+        raise ValueError(_l("The quantity must be at least 1."))
+    if quantity > MAX_QUANTITY:
+        raise ValueError(
+            _l("At most %(max)d of one product can be ordered at a time.", max=MAX_QUANTITY)
+        )
+    return quantity
+
+
+class QuantityField(StringField):
+    """A quantity box that keeps what was typed and offers a number keypad on phones."""
+
+    def __init__(self, label=None, **kwargs):
+        render_kw = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
+        super().__init__(label, render_kw=render_kw | kwargs.pop("render_kw", {}), **kwargs)
+
+    def pre_validate(self, form):
+        try:
+            self.quantity = parse_quantity(self.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc.args[0])) from None
+
+
+class CartLineForm(FlaskForm):
+    """Add a product to the cart, or change its quantity there."""
+
+    product_id = IntegerField(validators=[InputRequired()])
+    quantity = QuantityField(_l("Quantity"), default="1")
+    next = HiddenField()
+
+
+class RemoveFromCartForm(FlaskForm):
+    product_id = IntegerField(validators=[InputRequired()])
+
+
+class CheckoutForm(FlaskForm):
+    pickup_station_id = SelectField(
+        _l("Pickup point"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a village point to pick the order up."))],
+        description=_l("The village point where you collect the parcels and show the code."),
+    )
+    payment_method = RadioField(
+        _l("Payment"),
+        default=PaymentMethod.cash_at_pickup.value,
+        validators=[InputRequired(message=_l("Choose a way to pay."))],
+    )
+    submit = SubmitField(_l("Place the order"))
+
+    def __init__(self, *args, pickup_groups=(), online_payment=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Grouped choices render as <optgroup>s: county · township, then its village points.
+        self.pickup_station_id.choices = {
+            label: [(station.id, name) for station, name in stations]
+            for label, stations in pickup_groups
+        }
+        methods = [PaymentMethod.cash_at_pickup]
+        if online_payment:
+            methods.append(PaymentMethod.stripe)
+        self.payment_method.choices = [(m.value, PAYMENT_METHOD[m]) for m in methods]
+
+
+class CancelOrderForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why are you cancelling? (optional)"), validators=[Optional(), Length(max=300)]
+    )
+    submit = SubmitField(_l("Cancel this order"))
+
+
+class MarkPackedForm(FlaskForm):
+    submit = SubmitField(_l("Mark packed"))
+
+
+class BrowseForm(FlaskForm):
+    """The search and filters of the shop page (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=50)])
+    county = SelectField(_l("County"), validators=[Optional()])
+    township = SelectField(_l("Township"), validators=[Optional()])
+    category = SelectField(_l("Category"), validators=[Optional()])
+    ovop = BooleanField(_l("One village, one product"))
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[
+            ("newest", _l("Newest")),
+            ("price_asc", _l("Price: low to high")),
+            ("price_desc", _l("Price: high to low")),
+        ],
+        default="newest",
+        validators=[Optional()],
+    )

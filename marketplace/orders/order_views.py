@@ -1,0 +1,116 @@
+"""Order pages: the buyer's orders and cancel; the cooperative's packing list and slips."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts.models import Role
+from ..accounts.permissions import role_required
+from ..errors import DomainError
+from ..extensions import db
+from ..status import events_for
+from . import queries, services
+from .forms import CancelOrderForm, MarkPackedForm
+from .models import Fulfilment, FulfilmentStatus
+from .views import bp
+
+
+@bp.get("/orders")
+@login_required
+def my_orders():
+    orders = queries.orders_of(current_user, page=request.args.get("page", 1, type=int))
+    return render_template("orders/my_orders.html", orders=orders)
+
+
+def _order_or_404(key: str):
+    order = queries.visible_order(current_user, key)
+    if order is None:
+        abort(404)
+    return order
+
+
+@bp.get("/orders/<key>")
+@login_required
+def order_detail(key: str):
+    order = _order_or_404(key)
+    buyer_side = queries.is_buyer_side(current_user, order)
+    return render_template(
+        "orders/order_detail.html",
+        order=order,
+        order_events=events_for("order", order.id),
+        fulfilment_events={f.id: events_for("fulfilment", f.id) for f in order.fulfilments},
+        show_pickup_code=buyer_side,
+        cancel_form=CancelOrderForm() if buyer_side and services.can_cancel(order) else None,
+    )
+
+
+@bp.post("/orders/<key>/cancel")
+@login_required
+def cancel(key: str):
+    order = _order_or_404(key)
+    if not queries.is_buyer_side(current_user, order):
+        abort(403)
+    form = CancelOrderForm()
+    if form.validate():
+        try:
+            services.cancel_order(order, by=current_user, reason=form.reason.data or None)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            db.session.commit()
+            flash(_("Your order %(ref)s is cancelled.", ref=order.reference), "info")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+    return redirect(url_for("orders.order_detail", key=order.reference))
+
+
+@bp.get("/packing")
+@role_required(Role.cooperative_manager)
+def packing_list():
+    cooperatives = queries.managed_cooperatives(current_user)
+    return render_template(
+        "orders/packing_list.html",
+        cooperatives=cooperatives,
+        to_pack=queries.fulfilments_for_packing(cooperatives, FulfilmentStatus.to_pack),
+        packed=queries.fulfilments_for_packing(cooperatives, FulfilmentStatus.packed),
+        form=MarkPackedForm(),
+    )
+
+
+def _own_fulfilment_or_403(fulfilment_id: int) -> Fulfilment:
+    fulfilment = db.session.get(Fulfilment, fulfilment_id) or abort(404)
+    if not services.manages(current_user, fulfilment.cooperative):
+        abort(403)
+    return fulfilment
+
+
+@bp.post("/packing/<int:fulfilment_id>/packed")
+@role_required(Role.cooperative_manager)
+def mark_packed(fulfilment_id: int):
+    fulfilment = _own_fulfilment_or_403(fulfilment_id)
+    if MarkPackedForm().validate():
+        try:
+            services.mark_packed(fulfilment, by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Order %(ref)s is packed. Hand it to your village point.",
+                    ref=fulfilment.order.reference,
+                ),
+                "success",
+            )
+    return redirect(url_for("orders.packing_list"))
+
+
+@bp.get("/packing/<int:fulfilment_id>/slip")
+@role_required(Role.cooperative_manager)
+def packing_slip(fulfilment_id: int):
+    fulfilment = _own_fulfilment_or_403(fulfilment_id)
+    return render_template("orders/packing_slip.html", fulfilment=fulfilment)
