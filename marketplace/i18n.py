@@ -100,6 +100,7 @@ def update(package_root: Path) -> dict[str, int]:
         for locale in LOCALES:
             old = load(package_root, name, locale)
             new = Catalog(locale=locale, project="linxia-marketplace", fuzzy=False)
+            new.creation_date = old.creation_date  # no date-only churn in the .po files
             for msgid in messages:
                 previous = old.get(msgid[0] if isinstance(msgid, tuple) else msgid)
                 new.add(

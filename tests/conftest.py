@@ -106,6 +106,17 @@ def app_config(database_url, upload_dir, _migrated):
     return make_test_config(database_url, upload_dir)
 
 
+@pytest.fixture(autouse=True)
+def _factory_numbers_from_one(monkeypatch):
+    """Each test numbers its factory-made objects from 1 (the database is emptied between
+    tests), so codes built from the number (village codes: 12 digits) stay short."""
+    import itertools
+
+    import tests.factories
+
+    monkeypatch.setattr(tests.factories, "_counter", itertools.count(1))
+
+
 class IsolatedClient(FlaskClient):
     """Each request gets its own app context (and so its own `g` and db session), as on a
     real server; without it, requests would share the test's context and its cached user."""

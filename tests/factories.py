@@ -36,7 +36,7 @@ def create_village(app):
         township = get_by_code(township_code)
         n = next(_counter)
         village = Region(
-            code=f"{township_code}{n:03d}",
+            code=f"{township_code}{n % 1000:03d}",
             name_zh=name or f"测试村{n}",
             name_en=f"Test village {n}",
             level=RegionLevel.village,
@@ -202,3 +202,30 @@ def create_lot(app, create_product):
         return lot
 
     return create_lot
+
+
+@pytest.fixture
+def create_link(app):
+    """create_link(origin, to, both_ways=False, **fields) -> Link (daily 08:00, cold chain)."""
+    from datetime import time
+
+    from marketplace.logistics.models import Link
+
+    def create_link(origin, to, both_ways=False, **fields):
+        values = {
+            "distance_km": 10,
+            "cost_per_run_fen": 2000,
+            "cost_per_kg_fen": 10,
+            "transit_minutes": 60,
+            "cold_chain": True,
+            "weekdays": "1234567",
+            "departs_at": time(8, 0),
+        } | fields
+        link = Link(from_station_id=origin.id, to_station_id=to.id if to else None, **values)
+        db.session.add(link)
+        if both_ways and to is not None:
+            db.session.add(Link(from_station_id=to.id, to_station_id=origin.id, **values))
+        db.session.commit()
+        return link
+
+    return create_link

@@ -200,27 +200,6 @@ def supported_households(product: Product) -> int:
     return supported_household_counts([product.id])[product.id]
 
 
-def search_products(
-    query: str | None = None, category: str | None = None, page: int = 1, per_page: int = 24
-):
-    """One page of products on sale, newest first; filters grow here, not in the views."""
-    stmt = (
-        db.select(Product)
-        .where(Product.status == ProductStatus.active)
-        .options(
-            selectinload(Product.photos),
-            selectinload(Product.cooperative).selectinload(Cooperative.village),
-        )
-        .order_by(Product.created_at.desc(), Product.id.desc())
-    )
-    if query:
-        like = f"%{query.strip()}%"
-        stmt = stmt.where(Product.name_zh.ilike(like) | Product.name_en.ilike(like))
-    if category:
-        stmt = stmt.join(Product.category).where(Category.code == category)
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-
-
 def products_of(cooperative: Cooperative) -> list[Product]:
     """Every product of a cooperative (any status), newest first."""
     stmt = db.select(Product).where(Product.cooperative_id == cooperative.id)

@@ -1,11 +1,20 @@
 """Public catalog pages: the product list, one product, lot traceability with its QR code and
 the product photos. Administrator and manager pages live in admin_pages and manager_pages."""
 
-from flask import Blueprint, Response, abort, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 
 from ..extensions import db
-from . import categories, lots, photos, services
+from . import lots, photos, services
 from .models import Product, ProductStatus
 
 bp = Blueprint("catalog", __name__)
@@ -23,20 +32,8 @@ def product_status_filter(status) -> str:
 
 @bp.get("/products")
 def products():
-    page = request.args.get("page", 1, type=int)
-    query = request.args.get("q", "").strip()
-    category = request.args.get("category", "").strip()
-    found = services.search_products(query or None, category or None, page=page)
-    ids = [p.id for p in found.items]
-    return render_template(
-        "catalog/products.html",
-        products=found,
-        q=query,
-        category=category,
-        categories=categories.list_categories(),
-        available=services.available_quantities(ids),
-        supported=services.supported_household_counts(ids),
-    )
+    """The public catalogue is the shop's search page; old links keep working."""
+    return redirect(url_for("orders.browse", **request.args.to_dict()), code=301)
 
 
 @bp.get("/products/<int:product_id>")

@@ -1,12 +1,9 @@
 """Fixtures of the orders tests: a small shop (two cooperatives, their village points, products
 with stock, a buyer and a pickup point) and a snapshot of everything checkout writes."""
 
-import itertools
-
 import pytest
 import sqlalchemy as sa
 
-import tests.factories
 from marketplace.extensions import db
 from tests.orders.shop import build_shop
 
@@ -19,19 +16,6 @@ CHECKOUT_TABLES = (
     "status_events",
     "cart_items",
 )
-
-
-@pytest.fixture(autouse=True)
-def _numbers_from_one(monkeypatch):
-    """Let the factories number this test's objects from 1.
-
-    The factories share one counter per run, and a village code is the township code plus
-    that number: past 999 it has 13 characters, which PostgreSQL refuses (VARCHAR(12)).
-    The orders tests alone make over a thousand objects. The database is emptied after
-    every test, so numbers only need to be unique within one test. (Reported to the lead:
-    tests/factories.py should keep village codes at 12 digits.)
-    """
-    monkeypatch.setattr(tests.factories, "_counter", itertools.count(1))
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ def build_shop(fixture):
     apple_village = create_village("622923101", name="苹果村")
     lily_point = create_station(region=lily_village, name="百合村服务点")
     apple_point = create_station(region=apple_village, name="苹果村服务点")
+    # A daily cold-chain run between the two village points (both ways).
+    fixture("create_link")(lily_point, apple_point, both_ways=True)
     lily_manager = create_user(email="lily@example.com", roles=["cooperative_manager"])
     apple_manager = create_user(email="apple@example.com", roles=["cooperative_manager"])
     lily_coop = create_cooperative(
