@@ -65,8 +65,8 @@ def register():
         except DomainError as exc:
             form.login.errors.append(exc.message)
         else:
+            _start_session(user)  # also moves the visitor's cart into the new account
             db.session.commit()
-            _start_session(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return redirect(_safe_next(url_for("core.home")))
     return render_template("accounts/register.html", form=form)

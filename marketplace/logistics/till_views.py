@@ -49,7 +49,7 @@ def assisted_order(station_id: int):
     for row in form.items:
         row.form.product_id.choices = choices
     if form.validate_on_submit():
-        items = [(db.session.get(Product, pid), qty) for pid, qty in form.chosen_items()]
+        items = form.chosen_items()
         try:
             order = orders_services.place_order(
                 current_user,

@@ -154,3 +154,22 @@ def test_post_without_csrf_token_gets_400(database_url, upload_dir, _migrated):
     )
     assert response.status_code == 400
     assert b"form expired" in response.data
+
+
+def test_a_visitors_cart_survives_registration(client, create_product):
+    from marketplace.orders.models import CartItem
+
+    product = create_product()
+    with client.session_transaction() as session:
+        session["cart"] = {str(product.id): 2}
+    client.post(
+        "/register",
+        data={
+            "name": "x",
+            "login": "new@example.com",
+            "password": "secret-pass",
+            "confirm": "secret-pass",
+        },
+    )
+    item = db.session.scalar(db.select(CartItem))
+    assert item is not None and (item.product_id, item.quantity) == (product.id, 2)
