@@ -8,16 +8,17 @@ from flask import Flask, current_app
 
 from .extensions import db
 
-# Each demo loader is `<package>.demo.load(scale)`: idempotent, flushes, never commits.
+# Each demo loader is a module with `load(scale)`: idempotent, flushes, never commits.
 DEMO_LOADERS = (
-    "regions",
-    "accounts",
-    "logistics",
-    "households",
-    "catalog",
-    "orders",
-    "payments",
-    "reports",
+    "regions.demo",
+    "accounts.demo",
+    "logistics.demo",
+    "households.demo",
+    "catalog.demo",
+    "orders.demo",
+    "logistics.demo_deliveries",
+    "payments.demo",
+    "reports.demo",
 )
 
 
@@ -36,12 +37,7 @@ def init_app(app: Flask) -> None:
 def seed_demo(scale: str) -> None:
     """Load the Linxia demo data (running it again changes nothing)."""
     for name in DEMO_LOADERS:
-        try:
-            module = importlib.import_module(f"marketplace.{name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"marketplace.{name}.demo":
-                raise
-            continue
+        module = importlib.import_module(f"marketplace.{name}")
         summary = module.load(scale=scale)
         db.session.commit()
         click.echo(f"{name}: {summary}")
