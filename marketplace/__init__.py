@@ -5,7 +5,7 @@ import os
 
 from flask import Flask
 
-from .config import load_config
+from .config import engine_options, load_config
 
 BLUEPRINTS = (
     "core",
@@ -33,6 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+        if "SQLALCHEMY_ENGINE_OPTIONS" not in test_config:
+            uri = app.config["SQLALCHEMY_DATABASE_URI"]
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(uri)
     _require_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
     os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
