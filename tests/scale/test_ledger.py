@@ -33,7 +33,8 @@ def test_every_line_is_allocated_in_full_from_its_own_products_lots(tiny):
     assert wrong == 0
     released = count(
         "SELECT count(*) FROM line_allocations a JOIN order_lines l ON l.id = a.order_line_id "
-        "JOIN orders o ON o.id = l.order_id WHERE (a.released_at IS NULL) = (o.status = 'cancelled')"
+        "JOIN orders o ON o.id = l.order_id "
+        "WHERE (a.released_at IS NULL) = (o.status = 'cancelled')"
     )
     assert released == 0
 
