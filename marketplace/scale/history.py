@@ -164,6 +164,19 @@ PARCEL_STATUS = {
 }
 
 
+def _parcel_position(status: str, stations: list, links: list) -> tuple[int | None, int]:
+    """(current station, leg index) as the logistics scans leave them in each status."""
+    if status == "ready_for_pickup":
+        return stations[-1], len(stations) - 1
+    if status == "in_transit":  # on the road along the middle leg: at no station
+        return None, (len(stations) - 1) // 2
+    if status == "handed_over":
+        return None, len(stations) - 1
+    if status == "handed_to_carrier":
+        return None, len(links)
+    return None, 0
+
+
 def parcel_rows(reg, net: Network, t, ids, start, rng) -> Iterator[tuple]:
     for o, created in enumerate(t.o_created):
         express = t.o_pickup[o] == net.hub
@@ -174,16 +187,13 @@ def parcel_rows(reg, net: Network, t, ids, start, rng) -> Iterator[tuple]:
                 parcel = "handed_to_carrier" if express else "handed_over"
             else:
                 parcel = PARCEL_STATUS[status]
-            at = {"in_transit": len(stations) // 2, "awaiting_handover": None}.get(
-                parcel, len(stations) - 1
-            )
+            current, leg = _parcel_position(parcel, stations, links)
             lines = range(t.f_lstart[f], t.f_lstart[f + 1])
             yield (
                 ids.parcel + f, parcel_code(ids.parcel + f), f"{rng.randrange(1_000_000):06d}",
                 ids.fulfilment + f, stations, links,
                 sum(reg.product_weight[t.l_product[n]] * t.l_qty[n] for n in lines),
-                any(reg.product_perishable[t.l_product[n]] for n in lines), parcel,
-                stations[at] if at is not None else None, at or 0,
+                any(reg.product_perishable[t.l_product[n]] for n in lines), parcel, current, leg,
                 start + timedelta(seconds=t.f_eta[f]), start + timedelta(seconds=created),
             )  # fmt: skip
 

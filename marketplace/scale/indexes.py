@@ -1,13 +1,12 @@
-"""Indexes the prefecture-scale report and station pages need (migration bench_0002).
+"""Indexes the prefecture-scale reports need (migration bench_0002).
 
-They are declared here so the metadata matches the migration; each belongs to the package
-that owns its table and can move into that model's `__table_args__` unchanged.
+Declared here so the metadata matches the migration; it belongs to the households package
+(owner of the ledger) and can move into IncomeEntry's `__table_args__` unchanged.
 """
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index
 
 from ..households.models import IncomeEntry
-from ..logistics.models import Parcel
 
 # Area income reports (county/township/village and a period) read only these four columns:
 # with them in the index, PostgreSQL answers from the index alone (about 5x faster than
@@ -17,13 +16,4 @@ income_by_village_covering = Index(
     IncomeEntry.village_id,
     IncomeEntry.recognised_at,
     postgresql_include=["household_id", "amount_fen"],
-)
-
-# A station's parcels still on their way: a few thousand of over a million parcels.
-OPEN_PARCEL = "status NOT IN ('handed_over', 'handed_to_carrier', 'cancelled')"
-parcels_open_at_station = Index(
-    "ix_parcels_open_at_station",
-    Parcel.current_station_id,
-    postgresql_where=text(OPEN_PARCEL),
-    sqlite_where=text(OPEN_PARCEL),
 )
