@@ -203,7 +203,7 @@ class Bench:
         client = Client(app.base)
         query = urllib.parse.urlencode({"q": s["q"], "county": s["county"]})
         self.throughput_row(
-            "catalogue (search + county, 20 products)",
+            "catalogue (search + county filter)",
             client,
             URLS["catalogue"].format(query=query),
             hello,

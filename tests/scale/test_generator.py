@@ -107,6 +107,22 @@ def test_the_same_seed_generates_the_same_prefecture(generate_tiny):
     assert totals() != first
 
 
+def index_names() -> set[str]:
+    inspector = sa.inspect(db.session.connection())
+    return {
+        (table, index["name"])
+        for table in inspector.get_table_names()
+        for index in inspector.get_indexes(table)
+    }
+
+
+def test_the_indexes_dropped_for_the_load_are_all_rebuilt(generate_tiny):
+    before = index_names()
+    generate_tiny(orders=50)
+    assert index_names() == before
+    assert ("income_entries", "ix_income_entries_village_at_cover") in before
+
+
 def test_running_it_again_changes_nothing(tiny):
     before = totals()
     summary = generate(tiny)
