@@ -12,6 +12,7 @@ from .network import Network
 from .registry import Registry
 from .supply import Supply
 from .trade import Trade
+from .vocabulary import GRADES
 
 LOT_COLUMNS = (
     "id", "code", "product_id", "quantity", "remaining", "grade", "harvested_on",
@@ -48,17 +49,17 @@ CASH_COLUMNS = (
     "id", "station_id", "order_id", "fulfilment_id", "amount_fen", "kind", "by_id", "at", "note",
 )  # fmt: skip
 EVENT_COLUMNS = ("id", "subject", "subject_id", "from_status", "to_status", "by_id", "note", "at")
+CHINA = timedelta(hours=8)  # order references carry the local date, as orders.services does
 PARCEL_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # as logistics.services.new_parcel_code
 
 
 def lot_rows(reg: Registry, s: Supply, ids: Ids, rng: random.Random) -> Iterator[tuple]:
-    grades = ("特级", "一级", "一级", "一级", "二级")
     for lot, product in enumerate(s.lot_product):
         received = s.lot_received[lot]
         manager = reg.coop_manager[reg.product_coop[product]]
         yield (
             ids.lot + lot, f"GL{ids.lot + lot:08d}", reg.product_ids[product], s.lot_qty[lot],
-            s.lot_remaining[lot], rng.choice(grades),
+            s.lot_remaining[lot], rng.choice(GRADES),
             (received - timedelta(days=rng.randint(0, 10))).date(), received.date(), False,
             None, None, manager, received,
         )  # fmt: skip
@@ -89,18 +90,15 @@ def goods_fen(reg: Registry, t: Trade, f: int) -> int:
 
 
 def order_rows(reg, t, ids, start) -> Iterator[tuple]:
-    per_day = {}
     for o, created in enumerate(t.o_created):
         at = start + timedelta(seconds=created)
-        day = at.strftime("%Y%m%d")
-        per_day[day] = per_day.get(day, 0) + 1
         fs = range(t.o_fstart[o], t.o_fstart[o + 1])
         goods = sum(goods_fen(reg, t, f) for f in fs)
         shipping = sum(t.f_shipping[f] for f in fs)
         yield (
-            ids.order + o, f"LX-{day}-{per_day[day]:06d}", t.o_buyer[o], None, None, None,
-            t.o_pickup[o], "stripe" if t.o_stripe[o] else "cash_at_pickup", order_status(t, o),
-            goods, shipping, goods + shipping, at,
+            ids.order + o, f"LX-{at + CHINA:%Y%m%d}-{ids.order + o:06d}", t.o_buyer[o],
+            None, None, None, t.o_pickup[o], "stripe" if t.o_stripe[o] else "cash_at_pickup",
+            order_status(t, o), goods, shipping, goods + shipping, at,
         )  # fmt: skip
 
 

@@ -3,23 +3,24 @@ shared/data/linxia.md), other farm goods, and invented names for sample people."
 
 from typing import NamedTuple
 
-# (code, 中文, English); upserted by code, so the catalogue's own fixed list wins if present.
+# (code, 中文, English): the catalogue's own fixed list (catalog.categories), upserted by code.
 CATEGORIES = (
     ("fruit", "水果", "Fruit"),
     ("vegetables", "蔬菜", "Vegetables"),
-    ("meat", "肉类", "Meat"),
-    ("grain_oil", "粮油", "Grain and oil"),
-    ("mushrooms", "菌菇", "Mushrooms"),
+    ("grains", "杂粮", "Grains"),
     ("nuts", "坚果", "Nuts"),
-    ("spices", "调味品", "Spices and condiments"),
-    ("tea_herbs", "茶饮药材", "Tea and herbs"),
+    ("spices", "调味品", "Spices"),
+    ("meat", "肉类", "Meat"),
+    ("mushrooms", "菌菇", "Mushrooms"),
+    ("oils", "食用油", "Edible oils"),
+    ("herbs", "中药材", "Herbs"),
+    ("dried", "干货", "Dried goods"),
     ("seedlings", "苗木花卉", "Seedlings and flowers"),
-    ("eggs_honey", "禽蛋蜂蜜", "Eggs and honey"),
 )
 
 
 class Good(NamedTuple):
-    """One kind of product a cooperative can list."""
+    """One kind of product a cooperative can list; units are catalog.services.UNITS codes."""
 
     zh: str
     en: str
@@ -30,55 +31,54 @@ class Good(NamedTuple):
     perishable: bool
 
 
+G = Good  # a short name keeps most goods on one line
 # County code -> its "one village, one product" goods (ovop = True when listed).
 COUNTY_GOODS = {
     "622901": (
-        Good(
+        G(
             "紫斑牡丹籽油",
             "Purple-spot peony seed oil",
-            "grain_oil",
+            "oils",
             "bottle_500ml",
-            550,
+            650,
             (128, 198),
             False,
         ),
-        Good("牡丹种苗", "Peony seedlings", "seedlings", "each", 300, (15, 30), False),
-        Good("牡丹花茶", "Peony flower tea", "tea_herbs", "box_100g", 180, (38, 68), False),
+        G("牡丹种苗", "Peony seedlings", "seedlings", "piece", 300, (15, 30), False),
+        G("牡丹花茶", "Peony flower tea", "herbs", "bag_250g", 300, (68, 118), False),
     ),
     "622921": (
-        Good(
-            "高原夏菜", "Highland summer vegetables", "vegetables", "box_5kg", 5200, (39, 69), True
-        ),
-        Good("大红袍花椒", "Dahongpao Sichuan pepper", "spices", "bag_250g", 270, (35, 60), False),
+        G("高原夏菜", "Highland summer vegetables", "vegetables", "box_5kg", 5200, (39, 69), True),
+        G("大红袍花椒", "Dahongpao Sichuan pepper", "spices", "bag_250g", 270, (35, 60), False),
     ),
     "622922": (
-        Good("康乐牛肉", "Kangle beef", "meat", "kg", 1050, (88, 128), True),
-        Good("风干牛肉", "Air-dried beef", "meat", "bag_250g", 280, (48, 78), False),
+        G("康乐牛肉", "Kangle beef", "meat", "bag_1kg", 1050, (88, 128), True),
+        G("风干牛肉", "Air-dried beef", "meat", "bag_250g", 280, (48, 78), False),
     ),
     "622923": (
-        Good("兰州百合", "Lanzhou lily", "vegetables", "box_2_5kg", 2700, (88, 168), True),
-        Good("百合干", "Dried Lanzhou lily", "vegetables", "bag_500g", 530, (68, 98), False),
-        Good("冰糖心苹果", "Bingtangxin apples", "fruit", "box_5kg", 5300, (59, 89), True),
+        G("兰州百合", "Lanzhou lily", "vegetables", "box_2kg", 2200, (78, 148), True),
+        G("百合干", "Dried Lanzhou lily", "dried", "bag_500g", 530, (68, 98), False),
+        G("冰糖心苹果", "Bingtangxin apples", "fruit", "box_5kg", 5300, (59, 89), True),
     ),
     "622924": (
-        Good("广河羊肉", "Guanghe mutton", "meat", "kg", 1050, (78, 98), True),
-        Good("牛羊肉礼盒", "Beef and mutton gift box", "meat", "box_2_5kg", 2800, (198, 298), True),
+        G("广河羊肉", "Guanghe mutton", "meat", "bag_1kg", 1050, (78, 98), True),
+        G("牛羊肉礼盒", "Beef and mutton gift box", "meat", "box_2kg", 2300, (168, 268), True),
     ),
     "622925": (
-        Good("啤特果", "Pite pears", "fruit", "box_5kg", 5300, (45, 68), True),
-        Good("赤松茸", "Red pine mushrooms", "mushrooms", "kg", 1050, (38, 58), True),
-        Good("啤特果汁", "Pite pear juice", "fruit", "bottle_500ml", 560, (12, 20), False),
+        G("啤特果", "Pite pears", "fruit", "box_5kg", 5300, (45, 68), True),
+        G("赤松茸", "Red pine mushrooms", "mushrooms", "bag_1kg", 1050, (38, 58), True),
+        G("啤特果汁", "Pite pear juice", "fruit", "bottle_500ml", 650, (12, 20), False),
     ),
     "622926": (
-        Good("东乡马铃薯", "Dongxiang potatoes", "vegetables", "bag_10kg", 10100, (25, 39), False),
-        Good("东乡贡羊", "Dongxiang tribute mutton", "meat", "kg", 1050, (88, 138), True),
-        Good("金银花", "Honeysuckle", "tea_herbs", "bag_100g", 120, (28, 48), False),
-        Good("藜麦", "Quinoa", "grain_oil", "bag_1kg", 1030, (28, 45), False),
-        Good("唐汪大桃杏", "Tangwang peach-apricots", "fruit", "box_2_5kg", 2700, (48, 68), True),
+        G("东乡马铃薯", "Dongxiang potatoes", "vegetables", "box_10kg", 10200, (25, 39), False),
+        G("东乡贡羊", "Dongxiang tribute mutton", "meat", "bag_1kg", 1050, (88, 138), True),
+        G("金银花", "Honeysuckle", "herbs", "bag_250g", 270, (48, 88), False),
+        G("藜麦", "Quinoa", "grains", "bag_1kg", 1030, (28, 45), False),
+        G("唐汪大桃杏", "Tangwang peach-apricots", "fruit", "box_2kg", 2200, (42, 62), True),
     ),
     "622927": (
-        Good("积石山花椒", "Jishishan Sichuan pepper", "spices", "bag_250g", 270, (38, 68), False),
-        Good(
+        G("积石山花椒", "Jishishan Sichuan pepper", "spices", "bag_250g", 270, (38, 68), False),
+        G(
             "大河家鸡蛋皮核桃",
             "Dahejia thin-shell walnuts",
             "nuts",
@@ -87,22 +87,22 @@ COUNTY_GOODS = {
             (48, 78),
             False,
         ),
-        Good("麦麸醋", "Wheat-bran vinegar", "spices", "bottle_500ml", 560, (15, 28), False),
+        G("麦麸醋", "Wheat-bran vinegar", "spices", "bottle_500ml", 650, (15, 28), False),
     ),
 }
 
 # Sold by cooperatives anywhere, beside their county's own goods.
 COMMON_GOODS = (
-    Good("土鸡蛋", "Free-range eggs", "eggs_honey", "box_30", 1800, (38, 58), True),
-    Good("农家蜂蜜", "Farm honey", "eggs_honey", "jar_500g", 650, (48, 88), False),
-    Good("胡麻油", "Flaxseed oil", "grain_oil", "bottle_5l", 4700, (128, 188), False),
-    Good("菜籽油", "Rapeseed oil", "grain_oil", "bottle_5l", 4700, (88, 128), False),
-    Good("手工挂面", "Hand-made noodles", "grain_oil", "bag_2_5kg", 2550, (28, 42), False),
-    Good("青稞面粉", "Highland barley flour", "grain_oil", "bag_2_5kg", 2550, (32, 48), False),
-    Good("当归", "Angelica root", "tea_herbs", "bag_250g", 270, (45, 75), False),
-    Good("黄芪", "Astragalus root", "tea_herbs", "bag_250g", 270, (38, 58), False),
-    Good("蕨菜干", "Dried bracken", "vegetables", "bag_250g", 270, (28, 45), False),
-    Good("羊肚菌", "Morel mushrooms", "mushrooms", "box_100g", 180, (98, 168), False),
+    G("胡麻油", "Flaxseed oil", "oils", "bottle_500ml", 650, (28, 45), False),
+    G("菜籽油", "Rapeseed oil", "oils", "bottle_500ml", 650, (18, 30), False),
+    G("手工挂面", "Hand-made noodles", "grains", "bag_2_5kg", 2550, (28, 42), False),
+    G("青稞面粉", "Highland barley flour", "grains", "bag_2_5kg", 2550, (32, 48), False),
+    G("当归", "Angelica root", "herbs", "bag_250g", 270, (45, 75), False),
+    G("黄芪", "Astragalus root", "herbs", "bag_250g", 270, (38, 58), False),
+    G("蕨菜干", "Dried bracken", "dried", "bag_250g", 270, (28, 45), False),
+    G("羊肚菌", "Morel mushrooms", "mushrooms", "bag_250g", 280, (198, 368), False),
+    G("红枣", "Red jujubes", "dried", "bag_1kg", 1030, (28, 48), False),
+    G("枸杞", "Goji berries", "dried", "bag_500g", 530, (38, 68), False),
 )
 
 # (中文, English, price multiplier in per cent)
