@@ -73,8 +73,9 @@ def samples(url: str) -> dict:
             "WHERE p.status = 'active' GROUP BY p.id HAVING sum(l.remaining) >= 100 "
             "ORDER BY p.id"
         )]  # fmt: skip
+        # Cold-chain village points: every product, perishable or not, can be sent there.
         points = [r[0] for r in conn.execute(
-            "SELECT id FROM stations WHERE kind = 'village_point' ORDER BY id"
+            "SELECT id FROM stations WHERE kind = 'village_point' AND cold_chain ORDER BY id"
         )]  # fmt: skip
         first, last = conn.execute(
             "SELECT min(recognised_at), max(recognised_at) FROM income_entries"

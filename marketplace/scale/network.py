@@ -44,6 +44,10 @@ class Network:
     village_points: list[int] = field(default_factory=list)
     station_region: dict[int, int] = field(default_factory=dict)
     station_kind: dict[int, str] = field(default_factory=dict)
+    # Stations whose links keep the cold chain: the county centres, some township stations,
+    # and the village points under those with their own cooler. Perishable goods travel only
+    # between cold stations (the route planner's rule), so the history respects it too.
+    cold: set[int] = field(default_factory=set)
     link_of: dict[tuple[int, int | None], int] = field(default_factory=dict)
     hub: int = 0  # station id of the express hand-over hub
     new_villages: int = 0
@@ -166,6 +170,8 @@ def _write_stations(writer, rng, net) -> None:
 
     def add(kind, region, name_zh, name_en, cold, capacity, hours):
         nonlocal sid
+        if cold:
+            net.cold.add(sid)
         prefix = {"county_center": "CC", "township_station": "TS", "village_point": "VP"}[kind]
         rows.append(
             (sid, f"{prefix}{net.code_of[region]}", kind, region, name_zh, name_en, None,
@@ -185,12 +191,13 @@ def _write_stations(writer, rng, net) -> None:
     for township in sorted(set(net.township_of.values()), key=net.code_of.get):
         zh, en = net.names[township]
         add("township_station", township, f"{zh}电商服务站", f"{en} e-commerce station",
-            rng.random() < 0.4, 500, "08:30-18:00")  # fmt: skip
+            rng.random() < 0.6, 500, "08:30-18:00")  # fmt: skip
     for village in net.villages:
         if village in net.poverty:
             zh, en = net.names[village]
+            cold = net.station_of[net.township_of[village]] in net.cold and rng.random() < 0.6
             add("village_point", village, f"{zh}村级服务点", f"{en} village point",
-                rng.random() < 0.2, 80, "09:00-12:00, 14:00-18:00")  # fmt: skip
+                cold, 80, "09:00-12:00, 14:00-18:00")  # fmt: skip
             net.village_points.append(sid - 1)
     writer.write("stations", STATION_COLUMNS, rows)
 
@@ -198,7 +205,7 @@ def _write_stations(writer, rng, net) -> None:
 def _write_links(writer, rng, net) -> None:
     lid = next_id("links")
     rows = []
-    cold = {sid: kind != "village_point" for sid, kind in net.station_kind.items()}
+    cold = net.cold
 
     def add(a, b, km, weekdays, departs, minutes, cold_chain, carrier=None, per_kg=None):
         nonlocal lid
@@ -212,14 +219,13 @@ def _write_links(writer, rng, net) -> None:
     for vp in net.village_points:
         ts = net.station_of[net.township_of[net.station_region[vp]]]
         km, days = rng.randint(3, 25), rng.choice(("14", "25", "36", "135"))
-        both = cold[ts] and rng.random() < 0.5
-        add(vp, ts, km, days, time(8, 0), 20 + 3 * km, both)
-        add(ts, vp, km, days, time(15, 0), 20 + 3 * km, both)
+        add(vp, ts, km, days, time(8, 0), 20 + 3 * km, vp in cold)
+        add(ts, vp, km, days, time(15, 0), 20 + 3 * km, vp in cold)
     for township in sorted(set(net.township_of.values()), key=net.code_of.get):
         ts, cc = net.station_of[township], net.station_of[net.county_of[township]]
         km = rng.randint(8, 60)
-        add(ts, cc, km, "1234567", time(14, 0), 30 + 2 * km, cold[ts])
-        add(cc, ts, km, "1234567", time(7, 0), 30 + 2 * km, cold[ts])
+        add(ts, cc, km, "1234567", time(14, 0), 30 + 2 * km, ts in cold)
+        add(cc, ts, km, "1234567", time(7, 0), 30 + 2 * km, ts in cold)
     for county in net.counties:
         cc = net.station_of[county]
         if cc != net.hub:

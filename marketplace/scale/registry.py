@@ -188,7 +188,7 @@ def _write_cooperatives(writer, rng, cfg, net, reg) -> None:
         village = net.station_region[station]
         zh, en = net.names[village]
         county_code = net.code_of[net.county_of[village]]
-        good = rng.choice(COUNTY_GOODS[county_code])
+        good = rng.choice(_goods(COUNTY_GOODS[county_code], station in net.cold))
         rows.append(
             (coop_id, f"{zh}{good.zh}专业合作社（示例）", f"{en} {good.en} Cooperative (sample)",
              village, f"93{county_code}MA{n + 1:08d}", f"示例合作社，主营{good.zh}。",
@@ -215,22 +215,35 @@ def _write_cooperatives(writer, rng, cfg, net, reg) -> None:
     writer.write("station_operators", ("station_id", "user_id"), operators)
 
 
+def _goods(goods, cold_chain: bool):
+    """Perishable goods only for cooperatives whose village point keeps the cold chain."""
+    return goods if cold_chain else [g for g in goods if not g.perishable]
+
+
 def _write_products(writer, rng, cfg, net, reg, categories) -> None:
     counts = split_largest_remainder(
         cfg.products - len(reg.coop_ids), [rng.randint(1, 4) for _ in reg.coop_ids]
     )
     pid = next_id("products")
     rows = []
+    cold = {c for c, home in enumerate(reg.coop_home) if home in net.cold}
     for c, extra in enumerate(counts):
         village = reg.coop_village[c]
-        county_goods = COUNTY_GOODS[net.code_of[net.county_of[village]]]
+        county_goods = _goods(COUNTY_GOODS[net.code_of[net.county_of[village]]], c in cold)
         place_zh, place_en = net.names[net.township_of[village]]
         for k in range(extra + 1):
-            own = k == 0 or rng.random() < 0.5
-            good = rng.choice(county_goods) if own else rng.choice(COMMON_GOODS)
-            v_zh, v_en, percent = VARIANTS[0] if k == 0 else rng.choice(VARIANTS)
+            # The first product is the cooperative's own good and the last one keeps without
+            # a cold chain, both on sale: every pickup point can buy from every cooperative.
+            first, last = k == 0, k == extra and k > 0
+            own = first or rng.random() < 0.5
+            shelf = county_goods if own else COMMON_GOODS
+            good = rng.choice(_goods(shelf, False) or COMMON_GOODS if last else shelf)
+            own = own and good in shelf
+            v_zh, v_en, percent = VARIANTS[0] if first else rng.choice(VARIANTS)
             price = rng.randint(*good.price_yuan) * percent // 100 * 100 + rng.choice((0, 80))
-            status = rng.choices(("active", "archived", "draft"), (94, 3, 3))[0]
+            status = "active"
+            if not (first or last):
+                status = rng.choices(("active", "archived", "draft"), (94, 3, 3))[0]
             name_zh = f"{place_zh}{good.zh}{v_zh}"
             name_en = f"{place_en} {good.en}" + (f", {v_en}" if v_en else "")
             created = cfg.start - timedelta(days=rng.randint(30, 120))

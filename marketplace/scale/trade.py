@@ -93,9 +93,12 @@ def _line_counts(cfg: ScaleConfig, rng: random.Random) -> list[int]:
 def simulate(cfg: ScaleConfig, rng: random.Random, net: Network, reg: Registry) -> Trade:
     """Orders, lines and fulfilments with their state at the end of the period."""
     t = Trade()
-    sellable = [p for p, ok in enumerate(reg.product_sellable) if ok]
-    popularity = list(accumulate(rng.lognormvariate(0, 1.0) for _ in sellable))
-    coop_sellable = [[p for p in ps if reg.product_sellable[p]] for ps in reg.coop_products]
+    weight = [rng.lognormvariate(0, 1.0) if ok else 0.0 for ok in reg.product_sellable]
+    # Perishable goods only reach pickup points on the cold chain (the express hub is one).
+    shelves = {
+        cold: _shelf(reg, weight, cold)
+        for cold in (True, False)
+    }  # fmt: skip
     buyers = list(reg.buyers)
     rng.shuffle(buyers)  # the skew below then favours random buyers, not the first ids
     home = {
@@ -109,6 +112,8 @@ def simulate(cfg: ScaleConfig, rng: random.Random, net: Network, reg: Registry) 
         buyer = buyers[int(len(buyers) * rng.random() ** 1.6)]
         pickup = home[buyer] if rng.random() < 0.9 else rng.choice(net.village_points)
         stripe = pickup == net.hub or rng.random() >= CASH_SHARE
+        sellable, popularity, coop_sellable = shelves[pickup in net.cold]
+        n_lines = min(n_lines, len(sellable))  # only a one-product toy shelf could be shorter
         products = [sellable[bisect(popularity, rng.random() * popularity[-1])]]
         same_coop = coop_sellable[reg.product_coop[products[0]]]
         while len(products) < n_lines:
@@ -148,6 +153,19 @@ def simulate(cfg: ScaleConfig, rng: random.Random, net: Network, reg: Registry) 
         t.o_fstart.append(len(t.f_coop))
     _refund(t, rng, reg, end)
     return t
+
+
+def _shelf(reg: Registry, weight: list[float], cold: bool):
+    """(products, cumulative popularity, products per cooperative) a pickup point can get."""
+    products = [
+        p
+        for p, ok in enumerate(reg.product_sellable)
+        if ok and (cold or not reg.product_perishable[p])
+    ]
+    per_coop = [[] for _ in reg.coop_products]
+    for p in products:
+        per_coop[reg.product_coop[p]].append(p)
+    return products, list(accumulate(weight[p] for p in products)), per_coop
 
 
 def _fulfil(t, rng, route, created, cancel_at, stripe, paid_at, express, end) -> None:

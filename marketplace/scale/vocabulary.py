@@ -63,6 +63,7 @@ COUNTY_GOODS = {
     "622924": (
         G("广河羊肉", "Guanghe mutton", "meat", "bag_1kg", 1050, (78, 98), True),
         G("牛羊肉礼盒", "Beef and mutton gift box", "meat", "box_2kg", 2300, (168, 268), True),
+        G("广河牛肉干", "Guanghe beef jerky", "meat", "bag_250g", 280, (45, 72), False),
     ),
     "622925": (
         G("啤特果", "Pite pears", "fruit", "box_5kg", 5300, (45, 68), True),

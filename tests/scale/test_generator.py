@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db
+from marketplace.logistics.models import Parcel
 from marketplace.scale.generate import Refused, generate
 from tests.conftest import _empty_database
 
@@ -150,3 +151,19 @@ def test_seed_demo_at_prefecture_scale_runs_the_generator(runner):
         "WHERE u.email = 'coop@example.com'"
     )
     assert managed == 1
+
+
+def test_perishable_parcels_travel_only_on_cold_chain_links(tiny):
+    cold_links = set(db.session.scalars(sa.text("SELECT id FROM links WHERE cold_chain")))
+    parcels = db.session.execute(
+        sa.select(Parcel.route_links).where(Parcel.cold_chain.is_(True))
+    ).scalars()
+    routes = list(parcels)
+    assert routes, "the tiny prefecture sells perishable goods"
+    assert all(set(links) <= cold_links for links in routes)
+    # A village point keeps the cold chain exactly when its runs do.
+    mismatched = count(
+        "SELECT count(*) FROM links l JOIN stations s ON s.id = l.from_station_id "
+        "WHERE s.kind = 'village_point' AND l.cold_chain <> s.cold_chain"
+    )
+    assert mismatched == 0
