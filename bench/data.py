@@ -49,7 +49,7 @@ def prepare(url: str, orders: int | None) -> float | None:
     with connect(url) as conn:
         if conn.execute("SELECT count(*) FROM orders").fetchone()[0]:
             return None
-    print("Seeding the prefecture (first run only; about 10 minutes on 2 busy cores) ...")
+    print("Seeding the prefecture (first run only: 4 to 10 minutes on 2 shared cores) ...")
     began = time.monotonic()
     extra = ["--orders", str(orders)] if orders else []
     flask(url, "seed-demo", "--scale", "prefecture", *extra)
@@ -174,6 +174,6 @@ def stock_is_consistent(url: str, since: datetime) -> dict:
         "negative_lots": negative[0],
         "lots_not_matching_allocations": mismatched[0],
         "lines": lines[0],
-        "units_sold": lines[1],
-        "units_allocated": lines[2],
+        "units_sold": int(lines[1]),
+        "units_allocated": int(lines[2]),
     }
