@@ -41,12 +41,12 @@ run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check marketplace tests migrations wsgi.py
-	$(VENV)/bin/ruff format --check marketplace tests wsgi.py
+	$(VENV)/bin/ruff check marketplace tests migrations bench wsgi.py
+	$(VENV)/bin/ruff format --check marketplace tests bench wsgi.py
 
 format: $(VENV)/.installed-test
-	$(VENV)/bin/ruff format marketplace tests wsgi.py
-	$(VENV)/bin/ruff check --fix marketplace tests wsgi.py
+	$(VENV)/bin/ruff format marketplace tests bench wsgi.py
+	$(VENV)/bin/ruff check --fix marketplace tests bench wsgi.py
 
 test: install-test lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

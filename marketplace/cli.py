@@ -7,6 +7,7 @@ import click
 from flask import Flask, current_app
 
 from .extensions import db
+from .scale.generate import load_prefecture
 
 # Each demo loader is a module with `load(scale)`: idempotent, flushes, never commits.
 DEMO_LOADERS = (
@@ -34,9 +35,29 @@ def init_app(app: Flask) -> None:
     default="demo",
     help="demo: a small, hand-made Linxia; prefecture: full-size generated data.",
 )
-def seed_demo(scale: str) -> None:
+@click.option(
+    "--orders",
+    type=click.IntRange(min=1),
+    default=None,
+    help="prefecture only: number of orders (default 1,000,000); other counts scale with it.",
+)
+@click.option("--seed", type=int, default=622900, help="prefecture only: random seed.")
+def seed_demo(scale: str, orders: int | None, seed: int) -> None:
     """Load the Linxia demo data (running it again changes nothing)."""
-    for name in DEMO_LOADERS:
+    if scale == "prefecture":
+        # The generator makes stations, households, catalogue and trade itself, after the
+        # regions (8 sample villages per township, topped up to 1,090 by the generator) and
+        # the demo accounts.
+        _run_loaders(("regions.demo", "accounts.demo"), "demo")
+        summary = load_prefecture(orders=orders, seed=seed)
+        db.session.commit()
+        click.echo(f"prefecture: {summary}")
+        return
+    _run_loaders(DEMO_LOADERS, scale)
+
+
+def _run_loaders(names, scale: str) -> None:
+    for name in names:
         module = importlib.import_module(f"marketplace.{name}")
         summary = module.load(scale=scale)
         db.session.commit()

@@ -1,0 +1,1 @@
+"""`make bench`: the prefecture-scale benchmark (see bench/README.md)."""
