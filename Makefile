@@ -51,7 +51,9 @@ format: $(VENV)/.installed-test
 test: install-test lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+## Prefecture-scale benchmark against PostgreSQL (see bench/README.md); installs wrk if missing.
 bench: install-test
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run
 
 clean:
