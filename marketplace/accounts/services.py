@@ -7,7 +7,8 @@ from sqlalchemy import func, or_
 
 from ..errors import Conflict, DomainError
 from ..extensions import db
-from .models import Role, User, UserRole
+from ..status import utcnow
+from .models import ApiToken, Role, User, UserRole
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -64,12 +65,25 @@ def register_user(
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one; ends the user's other sessions."""
+    """Set a new password after checking the current one; ends the user's other sessions
+    and revokes their API tokens (a stolen password must not live on in a token)."""
     if not user.check_password(current):
         raise DomainError(_l("The current password is wrong."))
     user.set_password(new)
     user.session_version += 1
+    revoke_all_tokens(user)
     db.session.flush()
+
+
+def revoke_all_tokens(user: User, now=None) -> int:
+    """Revoke every API token of `user` that is not revoked yet; returns how many."""
+    result = db.session.execute(
+        db.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
 
 
 def set_roles(user: User, roles: set[Role]) -> None:

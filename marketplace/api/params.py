@@ -1,6 +1,7 @@
 """Reading query parameters and JSON bodies; bad input is a 400 naming the field that failed."""
 
 import re
+from datetime import date
 
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -80,13 +81,84 @@ def json_body() -> dict:
     return body
 
 
-def text_field(body: dict, name: str, max_length: int = 254) -> str:
-    """A required, non-empty string field of a JSON body."""
+def only_fields(body: dict, allowed) -> None:
+    """Refuse fields the endpoint does not know (a misspelt field would otherwise be ignored)."""
+    for name in body:
+        if name not in allowed:
+            raise Invalid({str(name)[:100]: _l("Unknown field.")})
+
+
+def text_field(body: dict, name: str, max_length: int = 254, required: bool = True):
+    """A non-empty string field of a JSON body (None when optional and absent or null)."""
     value = body.get(name)
+    if not required and (value is None or value == ""):
+        return None
     if not isinstance(value, str) or not value.strip():
         raise Invalid({name: _l("This field is required.")})
     if "\x00" in value:
         raise Invalid({name: _l("Contains a character that is not allowed.")})
     if len(value) > max_length:
         raise Invalid({name: _l("At most %(count)s characters.", count=max_length)})
+    return value
+
+
+def int_field(body: dict, name: str, required=True, minimum: int = 0, maximum: int = MAX_INT):
+    """A whole-number field within [minimum, maximum] (None when optional and absent)."""
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    # JSON true/false arrive as Python bools, which are ints: refuse them too.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid({name: _l("Must be a whole number.")})
+    if not minimum <= value <= maximum:
+        raise Invalid(
+            {name: _l("Must be between %(low)s and %(high)s.", low=minimum, high=maximum)}
+        )
+    return value
+
+
+def bool_field(body: dict, name: str, default: bool | None = False):
+    """A true/false field, `default` when absent."""
+    value = body.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise Invalid({name: _l("Must be true or false.")})
+    return value
+
+
+def date_field(body: dict, name: str, required: bool = True) -> date | None:
+    """A 'YYYY-MM-DD' field as a date (None when optional and absent)."""
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Invalid({name: _l("Must be a date written YYYY-MM-DD.")})
+
+
+def choice_field(body: dict, name: str, choices, required: bool = True) -> str | None:
+    """One of `choices` (None when optional and absent)."""
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    allowed = [str(c) for c in choices]
+    if not isinstance(value, str) or value not in allowed:
+        raise Invalid({name: _l("Must be one of: %(choices)s.", choices=", ".join(allowed))})
+    return value
+
+
+def list_field(body: dict, name: str, max_items: int) -> list[dict]:
+    """A non-empty list of JSON objects with at most `max_items` entries."""
+    value = body.get(name)
+    if not isinstance(value, list) or not value:
+        raise Invalid({name: _l("This field is required.")})
+    if len(value) > max_items:
+        raise Invalid({name: _l("At most %(count)s entries.", count=max_items)})
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise Invalid({f"{name}[{index}]": _l("Send a JSON object.")})
     return value

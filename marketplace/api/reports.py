@@ -1,70 +1,65 @@
-"""Reports: income the platform brought each registered household, summed in the database."""
+"""Reports: the income the platform brought each registered household in a calendar year,
+read with the reports package's own query (so the API and the report pages agree)."""
 
-from datetime import datetime, timedelta
+from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from ..accounts.models import Role
 from ..extensions import db
-from ..households.models import Household, IncomeEntry
+from ..households.models import Household
 from ..regions.models import Region
-from ..status import utcnow
+from ..regions.services import get_by_code
+from ..reports.queries.households import household_income as household_income_query
+from ..reports.services import Filters, local_today, per
 from .auth import roles_required
 from .params import int_arg, region_code_arg
-from .shapes import region_json
+from .serializers import region_json
 from .views import bp
 
-# Years are China's calendar years (UTC+8, no daylight saving); timestamps are naive UTC.
-CHINA_OFFSET = timedelta(hours=8)
 
-
-def china_year_bounds(year: int) -> tuple[datetime, datetime]:
-    """[start, end) of a calendar year in China, as naive UTC timestamps."""
-    return datetime(year, 1, 1) - CHINA_OFFSET, datetime(year + 1, 1, 1) - CHINA_OFFSET
+def _area(county_code: str | None, village_id: int | None) -> tuple[bool, Region | None]:
+    """(any rows possible, the narrowest area asked for; None = the whole prefecture)."""
+    county = get_by_code(county_code) if county_code else None
+    village = db.session.get(Region, village_id) if village_id else None
+    if (county_code and county is None) or (village_id and village is None):
+        return False, None
+    if village is not None and county is not None and not village.code.startswith(county.code):
+        return False, None
+    return True, village or county
 
 
 @bp.get("/reports/household-income")
 @roles_required(Role.admin)
 def household_income():
-    """Per household: income recognised in the year (sales minus reversals), and per person."""
-    year = int_arg("year", default=(utcnow() + CHINA_OFFSET).year, minimum=2000, maximum=2100)
-    county_code = region_code_arg("county_code", 6)
-    village_id = int_arg("village_id")
-    start, end = china_year_bounds(year)
+    """Per household: income recognised in the year (sales minus reversals), and per person.
 
-    income = func.sum(IncomeEntry.amount_fen)
-    stmt = (
-        db.select(Household.household_no, Household.members, Household.village_id, income)
-        .select_from(IncomeEntry)
-        .join(Household, Household.id == IncomeEntry.household_id)
-        .where(IncomeEntry.recognised_at >= start, IncomeEntry.recognised_at < end)
-        .group_by(Household.id, Household.household_no, Household.members, Household.village_id)
-        .order_by(Household.household_no)
+    A year is a calendar year in China; the area is where the household lived when each
+    sale was recognised, as in the household income report.
+    """
+    year = int_arg("year", default=local_today().year, minimum=2000, maximum=2100)
+    possible, area = _area(region_code_arg("county_code", 6), int_arg("village_id"))
+    if not possible:
+        return {"year": year, "rows": [], "total_fen": 0}
+    grouped = household_income_query(
+        Filters(area=area, start=date(year, 1, 1), end=date(year, 12, 31))
     )
-    if county_code:
-        stmt = stmt.join(Region, Region.id == Household.village_id).where(
-            Region.code.startswith(county_code)
-        )
-    if village_id:
-        stmt = stmt.where(Household.village_id == village_id)
-    rows = db.session.execute(stmt).all()
-
-    village_ids = {row.village_id for row in rows}
-    villages = {
-        v.id: v for v in db.session.scalars(db.select(Region).where(Region.id.in_(village_ids)))
-    }
+    village = aliased(Region)
+    rows = db.session.execute(
+        select(Household, village, grouped.c.income)
+        .join(Household, Household.id == grouped.c.household_id)
+        .join(village, village.id == Household.village_id)
+        .order_by(Household.household_no)
+    ).all()
     out = [
         {
-            "household_no": household_no,
-            "village": region_json(villages[village]),
-            "members": members,
-            "income_fen": int(income_fen),
-            "income_per_person_fen": int(income_fen) // members,
+            "household_no": household.household_no,
+            "village": region_json(place),
+            "members": household.members,
+            "income_fen": int(income),
+            "income_per_person_fen": per(int(income), household.members),
         }
-        for household_no, members, village, income_fen in rows
+        for household, place, income in rows
     ]
-    return {
-        "year": year,
-        "rows": out,
-        "total_fen": sum(row["income_fen"] for row in out),
-    }
+    return {"year": year, "rows": out, "total_fen": sum(row["income_fen"] for row in out)}

@@ -4,6 +4,8 @@ Objects list every field the code writes and allow no others, so a field added t
 response without being documented here fails the schemathesis run.
 """
 
+from ..catalog.services import UNITS
+
 INT = {"type": "integer"}
 COUNT = {"type": "integer", "minimum": 0}
 TEXT = {"type": "string"}
@@ -20,6 +22,23 @@ def obj(properties: dict, nullable: bool = False) -> dict:
         "required": list(properties),
         "additionalProperties": False,
     }
+
+
+def open_obj(properties: dict, required=()) -> dict:
+    """A closed object of which only `required` properties must be present."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(required),
+        "additionalProperties": False,
+    }
+
+
+def nullable(schema: dict) -> dict:
+    """`schema` or null."""
+    kind = schema.get("type", "object")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {**schema, "type": [*kinds, "null"]}
 
 
 def ref(name: str) -> dict:
@@ -63,6 +82,22 @@ PRODUCT_FIELDS = {
     "county": {**PLACE, "type": ["object", "null"]},
 }
 
+UNIT_CODES = list(UNITS)
+PRODUCT_INPUT = {
+    "name": {"type": "string", "minLength": 1, "maxLength": 100, "description": "Chinese name."},
+    "name_en": nullable({"type": "string", "maxLength": 100}),
+    "category": {"type": "string", "minLength": 1, "maxLength": 40, "description": "Code."},
+    "unit": {"type": "string", "enum": UNIT_CODES},
+    "unit_weight_g": nullable(
+        {"type": "integer", "minimum": 1, "description": "Default: the unit's usual weight."}
+    ),
+    "price_fen": {"type": "integer", "minimum": 0},
+    "description": nullable({"type": "string", "maxLength": 5000, "description": "Chinese."}),
+    "description_en": nullable({"type": "string", "maxLength": 5000}),
+    "ovop": BOOL,
+    "perishable": BOOL,
+}
+
 SCHEMAS = {
     "Error": {
         "type": "object",
@@ -74,6 +109,23 @@ SCHEMAS = {
                 "additionalProperties": {"type": "string"},
                 "description": "For `invalid`: what is wrong with each field.",
             },
+            "reason": {
+                "type": "string",
+                "description": "Why a parcel scan was refused: wrong_station, out_of_order, "
+                "wrong_pickup_code, wrong_cash_amount, no_more_scans, not_ready_to_send, "
+                "not_ready_for_pickup, not_your_station.",
+            },
+            "lines": {
+                "type": "array",
+                "items": obj({"product_id": INT, "available_qty": COUNT}),
+                "description": "For `insufficient_stock`: what is left of each short product.",
+            },
+            "order_id": {
+                "type": "integer",
+                "description": "For `checkout_cancelled`: the order, now cancelled.",
+            },
+            "from_status": TEXT,
+            "to_status": TEXT,
         },
         "required": ["error", "message"],
     },
@@ -141,6 +193,20 @@ SCHEMAS = {
             "description": TEXT,
             "lots": {"type": "array", "items": ref("Lot"), "description": "Open lots."},
         }
+    ),
+    "ProductCreate": open_obj(
+        {
+            **PRODUCT_INPUT,
+            "cooperative_id": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Needed only by managers of several cooperatives.",
+            },
+        },
+        required=("name", "category", "unit", "price_fen"),
+    ),
+    "ProductUpdate": open_obj(
+        {**PRODUCT_INPUT, "status": {"type": "string", "enum": ["draft", "active", "archived"]}}
     ),
     "Station": obj(
         {

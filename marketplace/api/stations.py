@@ -6,23 +6,8 @@ from ..extensions import db
 from ..logistics.models import Station, StationKind
 from ..regions.models import Region
 from .params import choice_arg, region_code_arg
-from .shapes import locale
+from .serializers import station_json
 from .views import bp
-
-
-def station_json(station: Station) -> dict:
-    """{"id", "name", "kind", "region": {"code", "name"}, ...} of one station."""
-    lang = locale()
-    return {
-        "id": station.id,
-        "code": station.code,
-        "name": station.display_name(lang),
-        "kind": str(station.kind),
-        "region": {"code": station.region.code, "name": station.region.display_name(lang)},
-        "address": station.address,
-        "opening_hours": station.opening_hours,
-        "cold_chain": station.cold_chain,
-    }
 
 
 @bp.get("/stations")

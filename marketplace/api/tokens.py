@@ -3,12 +3,12 @@
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.services import authenticate
+from ..accounts.services import authenticate, revoke_all_tokens
 from ..extensions import db, limiter
-from .auth import issue_token, revoke_token, token_days, token_required
+from .auth import current_api_user, issue_token, revoke_token, token_days, token_required
 from .errors import ApiError
 from .params import json_body, text_field
-from .shapes import iso_datetime, user_json
+from .serializers import iso_datetime, user_json
 from .views import bp
 
 
@@ -42,5 +42,14 @@ def create_token():
 def revoke_current_token():
     """Revoke the token this request was made with; 204."""
     revoke_token(g.api_token)
+    db.session.commit()
+    return "", 204
+
+
+@bp.delete("/tokens")
+@token_required
+def revoke_all_my_tokens():
+    """Revoke every token of the caller (log out on every device); 204."""
+    revoke_all_tokens(current_api_user())
     db.session.commit()
     return "", 204

@@ -14,4 +14,14 @@ errors.init_blueprint(bp)
 auth.init_blueprint(bp)
 
 # The resource modules add their routes to `bp` when imported.
-from . import households, openapi, products, reports, stations, tokens  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    households,
+    lots,
+    openapi,
+    orders,
+    parcels,
+    products,
+    reports,
+    stations,
+    tokens,
+)

@@ -5,7 +5,8 @@ Sequence: at the route's first station `received` then `departed`; at each stati
 `arrived` then `departed`; at the last `arrived` then `handed_over` (with the pickup code,
 and for cash orders exactly the amount due); a one-station route is `received` then
 `handed_over`; an express route ends at its hub with `handed_to_carrier`. Anything else is
-refused with a message and nothing is written.
+refused with a message and nothing is written; each refusal carries a machine-readable
+`reason` in its details (wrong_station, out_of_order, wrong_pickup_code, ...).
 """
 
 import hmac
@@ -53,10 +54,15 @@ def check_scan(parcel: Parcel, station: Station, action: ScanAction, by) -> None
     """Refuse a scan by someone who does not work at `station`, at the wrong station, or out
     of order; and a hand-in for an order that is not ready to be sent."""
     if not operates(by, station):
-        raise Forbidden(_l("You do not work at %(station)s.", station=station_label(station)))
+        raise Forbidden(
+            _l("You do not work at %(station)s.", station=station_label(station)),
+            reason="not_your_station",
+        )
     expected = next_scan(parcel)
     if expected is None:
-        raise Conflict(_l("Parcel %(code)s needs no more scans.", code=parcel.code))
+        raise Conflict(
+            _l("Parcel %(code)s needs no more scans.", code=parcel.code), reason="no_more_scans"
+        )
     if expected.station_id != station.id:
         where = db.session.get(Station, expected.station_id)
         raise Conflict(
@@ -66,7 +72,8 @@ def check_scan(parcel: Parcel, station: Station, action: ScanAction, by) -> None
                 code=parcel.code,
                 action=SCAN_ACTION_LABELS[expected.action],
                 station=station_label(where),
-            )
+            ),
+            reason="wrong_station",
         )
     if action != expected.action:
         raise Conflict(
@@ -75,7 +82,8 @@ def check_scan(parcel: Parcel, station: Station, action: ScanAction, by) -> None
                 code=parcel.code,
                 action=SCAN_ACTION_LABELS[action],
                 next=SCAN_ACTION_LABELS[expected.action],
-            )
+            ),
+            reason="out_of_order",
         )
     fulfilment = parcel.fulfilment
     if action == ScanAction.received and fulfilment.status not in (F.to_pack, F.packed):
@@ -84,7 +92,8 @@ def check_scan(parcel: Parcel, station: Station, action: ScanAction, by) -> None
                 "The order of parcel %(code)s is not paid or was cancelled: keep it at the "
                 "cooperative.",
                 code=parcel.code,
-            )
+            ),
+            reason="not_ready_to_send",
         )
 
 
@@ -92,7 +101,10 @@ def check_handover(parcel: Parcel, pickup_code, cash_received_fen) -> None:
     """Refuse a hand-over without the right pickup code or without exactly the cash due."""
     typed = "".join((pickup_code or "").split())
     if not hmac.compare_digest(typed.encode(), parcel.pickup_code.encode()):
-        raise Conflict(_l("The pickup code is wrong. Ask the buyer for the 6-digit code."))
+        raise Conflict(
+            _l("The pickup code is wrong. Ask the buyer for the 6-digit code."),
+            reason="wrong_pickup_code",
+        )
     due = parcel.fulfilment.amount_due_fen
     if due > 0 and cash_received_fen != due:
         raise Conflict(
@@ -100,12 +112,16 @@ def check_handover(parcel: Parcel, pickup_code, cash_received_fen) -> None:
                 "Collect exactly %(due)s in cash before handing over (entered: %(got)s).",
                 due=format_fen(due),
                 got=format_fen(cash_received_fen or 0),
-            )
+            ),
+            reason="wrong_cash_amount",
         )
     if due == 0 and cash_received_fen:
-        raise Conflict(_l("Nothing is due on this parcel: it is paid. Do not take cash."))
+        raise Conflict(
+            _l("Nothing is due on this parcel: it is paid. Do not take cash."),
+            reason="wrong_cash_amount",
+        )
     if parcel.fulfilment.status != F.ready_for_pickup:
-        raise Conflict(_l("This order cannot be handed over now."))
+        raise Conflict(_l("This order cannot be handed over now."), reason="not_ready_for_pickup")
 
 
 def record_scan(

@@ -49,6 +49,7 @@ def assisted_order(station_id: int):
     for row in form.items:
         row.form.product_id.choices = choices
     if form.validate_on_submit():
+        # place_order takes (product id, quantity) pairs and checks the products itself.
         items = form.chosen_items()
         try:
             order = orders_services.place_order(

@@ -38,6 +38,10 @@ REFERENCE_TZ = ZoneInfo("Asia/Shanghai")
 CANCELLABLE = {FulfilmentStatus.pending_payment, FulfilmentStatus.to_pack, FulfilmentStatus.packed}
 
 
+# Refusals of place_order name the argument at fault in `details["field"]` (payment_method,
+# items, pickup_station) so the API can say which request field was wrong.
+
+
 class InsufficientStock(Conflict):
     """Some lines are short; `.shortages` = [{product_id, name, requested, available}]."""
 
@@ -191,27 +195,30 @@ def _payment_method(value) -> PaymentMethod:
     try:
         return PaymentMethod(value)
     except ValueError:
-        raise DomainError(_l("Choose a way to pay.")) from None
+        raise DomainError(_l("Choose a way to pay."), field="payment_method") from None
 
 
 def _requested_quantities(items) -> dict[int, int]:
     requested: dict[int, int] = defaultdict(int)
     for product_id, quantity in items:
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-            raise DomainError(_l("The quantity must be at least 1."))
+            raise DomainError(_l("The quantity must be at least 1."), field="items")
         requested[int(product_id)] += quantity
     if not requested:
-        raise DomainError(_l("Your cart is empty."))
+        raise DomainError(_l("Your cart is empty."), field="items")
     if max(requested.values()) > stock.MAX_QUANTITY:
         raise DomainError(
-            _l("At most %(max)d of one product can be ordered at a time.", max=stock.MAX_QUANTITY)
+            _l("At most %(max)d of one product can be ordered at a time.", max=stock.MAX_QUANTITY),
+            field="items",
         )
     return dict(sorted(requested.items()))
 
 
 def _check_pickup_point(station) -> None:
     if station is None or station.kind != StationKind.village_point or not station.active:
-        raise DomainError(_l("Choose a village point to pick the order up."))
+        raise DomainError(
+            _l("Choose a village point to pick the order up."), field="pickup_station"
+        )
 
 
 def _products_for_sale(requested: dict[int, int]) -> dict[int, Product]:
@@ -224,10 +231,11 @@ def _products_for_sale(requested: dict[int, int]) -> dict[int, Product]:
     for product_id in requested:
         product = products.get(product_id)
         if product is None:
-            raise DomainError(_l("One of the products no longer exists."))
+            raise DomainError(_l("One of the products no longer exists."), field="items")
         if product.status != ProductStatus.active:
             raise DomainError(
-                _l("%(name)s is not for sale at the moment.", name=shown_name(product))
+                _l("%(name)s is not for sale at the moment.", name=shown_name(product)),
+                field="items",
             )
     return products
 

@@ -101,14 +101,6 @@ def stream(stmt, limit: int | None = None, offset: int = 0):
     return db.session.execute(stmt.execution_options(yield_per=STREAM_BATCH))
 
 
-def mask_name(name: str | None) -> str:
-    """'马小花' -> '马**': the first character only, so a list never exposes a full name."""
-    if not name:
-        return ""
-    name = name.strip()
-    return name[0] + "*" * max(len(name) - 1, 1)
-
-
 def share_bp(part: int | None, whole: int | None) -> int | None:
     """part / whole in basis points, rounded down (None when there is no whole)."""
     if not whole:

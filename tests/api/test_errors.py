@@ -14,7 +14,7 @@ from tests.conftest import make_test_config
     [
         ("get", "/api/v1/no-such-thing", 404, "not_found"),
         ("get", "/api/v1/products/12345", 404, "not_found"),
-        ("post", "/api/v1/products", 405, "method_not_allowed"),
+        ("delete", "/api/v1/products", 405, "method_not_allowed"),
         ("put", "/api/v1/tokens", 405, "method_not_allowed"),
         ("get", "/api/v1/products?per_page=0", 400, "invalid"),
         ("get", "/api/v1/households", 401, "unauthorized"),

@@ -147,3 +147,40 @@ def test_eleventh_rapid_token_request_gets_429(database_url, upload_dir, _migrat
     assert codes[:10] == [401] * 10
     assert codes[10] == 429
     assert client.post("/api/v1/tokens", json={}).get_json()["error"] == "rate_limited"
+
+
+def test_changing_the_password_revokes_every_api_token(client, auth, create_user, bearer):
+    user = create_user(email="ma@example.com", roles=["admin"])
+    phone, tablet = bearer(user), bearer(user)
+    someone_else = bearer(create_user(roles=["admin"]))
+    auth.login("ma@example.com")
+    response = client.post(
+        "/account/password",
+        data={"current": "linxia-demo", "password": "new-secret-1", "confirm": "new-secret-1"},
+    )
+    assert response.status_code == 302
+    for headers in (phone, tablet):
+        assert client.get("/api/v1/households", headers=headers).status_code == 401
+    assert client.get("/api/v1/households", headers=someone_else).status_code == 200
+    # The new password opens the API again.
+    assert _login(client, "ma@example.com", "new-secret-1").status_code == 201
+
+
+def test_a_wrong_current_password_revokes_nothing(app, create_user, bearer, client):
+    from marketplace.accounts.services import change_password
+    from marketplace.errors import DomainError
+
+    user = create_user(email="ma@example.com", roles=["admin"])
+    headers = bearer(user)
+    with app.test_request_context(), pytest.raises(DomainError):
+        change_password(user, "wrong-password", "new-secret-1")
+    db.session.rollback()
+    assert client.get("/api/v1/households", headers=headers).status_code == 200
+
+
+def test_revoking_all_tokens_logs_out_every_device(client, create_user, bearer):
+    user = create_user(roles=["admin"])
+    phone, tablet = bearer(user), bearer(user)
+    assert client.delete("/api/v1/tokens", headers=phone).status_code == 204
+    assert client.get("/api/v1/households", headers=tablet).status_code == 401
+    assert db.session.scalar(db.select(db.func.count()).where(ApiToken.revoked_at.is_(None))) == 0

@@ -7,9 +7,10 @@ from sqlalchemy.orm import aliased
 
 from ...extensions import db
 from ...households.models import Household, IncomeEntry
+from ...households.services import mask_name
 from ...money import format_fen
 from ...regions.models import Region
-from ..services import Column, Filters, Table, mask_name, order_by, per, poverty_line_fen, stream
+from ..services import Column, Filters, Table, order_by, per, poverty_line_fen, stream
 from ..sql import in_period, positive, total, under_area
 
 COLUMNS = [

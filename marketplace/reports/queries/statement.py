@@ -10,10 +10,11 @@ from sqlalchemy.orm import aliased
 from ...catalog.models import Cooperative
 from ...extensions import db
 from ...households.models import Household, IncomeEntry
+from ...households.services import mask_name
 from ...orders.models import Fulfilment, OrderLine
 from ...payments.models import Refund, RefundStatus
 from ...regions.models import Region
-from ..services import Column, Filters, Table, mask_name, order_by, stream
+from ..services import Column, Filters, Table, order_by, stream
 from ..sql import in_period, total, under_area
 
 MONEY_KEYS = ("goods", "fee", "owed", "refunded", "payable", "households", "others")

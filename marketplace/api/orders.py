@@ -1,0 +1,163 @@
+"""Orders: placing one (cash at the pickup point, or Stripe Checkout), the buyer's orders,
+one order with its parcels' routes and timeline, and cancelling it."""
+
+from flask import request, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..errors import DomainError
+from ..extensions import db
+from ..logistics.models import Station
+from ..orders import queries
+from ..orders import services as orders
+from ..orders.models import Order, OrderStatus, PaymentMethod
+from ..payments import services as payments
+from ..status import StatusEvent
+from .auth import current_api_user, token_required
+from .errors import ApiError, Invalid
+from .params import (
+    MAX_INT,
+    choice_field,
+    int_field,
+    json_body,
+    list_field,
+    only_fields,
+    page_args,
+    text_field,
+)
+from .serializers import event_json, locale, order_json, order_summary_json, page_json
+from .views import bp
+
+MAX_LINES = 100
+# The names place_order gives its arguments, and the request fields they came from.
+REQUEST_FIELD = {"items": "lines", "pickup_station": "pickup_station_id"}
+
+
+def _items(body: dict) -> list[tuple[int, int]]:
+    items = []
+    for index, line in enumerate(list_field(body, "lines", MAX_LINES)):
+        try:
+            only_fields(line, ("product_id", "quantity"))
+            items.append(
+                (int_field(line, "product_id", minimum=1), int_field(line, "quantity", minimum=1))
+            )
+        except Invalid as exc:
+            # Name the line: lines[2].quantity.
+            fields = exc.extra["fields"].items()
+            raise Invalid({f"lines[{index}].{k}": v for k, v in fields}) from None
+    return items
+
+
+def _checkout_url(order: Order) -> str | None:
+    if order.payment_method != PaymentMethod.stripe or order.status != OrderStatus.pending_payment:
+        return None
+    payment = payments.open_checkout(order)
+    return payment.checkout_url if payment else None
+
+
+def _start_checkout(order: Order) -> str:
+    """Open the Stripe Checkout Session; the buyer pays on the page at the returned address."""
+    # Stripe fills in {CHECKOUT_SESSION_ID}; url_for would escape the braces.
+    success = url_for("payments.checkout_return", order_id=order.id, _external=True)
+    cancel = url_for("payments.checkout_return", order_id=order.id, left=1, _external=True)
+    try:
+        payment = payments.start_checkout(
+            order, success + "?session_id={CHECKOUT_SESSION_ID}", cancel, locale=locale()
+        )
+    except payments.CheckoutCancelled as exc:
+        db.session.commit()  # the order is cancelled and its stock back on sale: keep that
+        raise ApiError(409, exc.code, exc.message, order_id=order.id) from None
+    db.session.commit()
+    return payment.checkout_url
+
+
+@bp.post("/orders")
+@token_required
+def place_order():
+    """Order products picked up at a village point; one parcel per cooperative. 201."""
+    body = json_body()
+    only_fields(body, ("lines", "pickup_station_id", "payment_method"))
+    items = _items(body)
+    station_id = int_field(body, "pickup_station_id", minimum=1)
+    method = choice_field(body, "payment_method", [m.value for m in PaymentMethod])
+    if method == PaymentMethod.stripe and not payments.online_payment_available():
+        raise Invalid({"payment_method": _l("Online payment is not available.")})
+    station = db.session.get(Station, station_id)
+    if station is None:
+        raise Invalid({"pickup_station_id": _l("There is no such station.")})
+    user = current_api_user()
+    try:
+        order = orders.place_order(user, items, station, method)
+    except orders.InsufficientStock as exc:
+        lines = [
+            {"product_id": s["product_id"], "available_qty": s["available"]} for s in exc.shortages
+        ]
+        raise ApiError(409, "insufficient_stock", exc.message, lines=lines) from None
+    except DomainError as exc:
+        field = exc.details.get("field")
+        if exc.status_code != 400 or field is None:
+            raise
+        raise Invalid({REQUEST_FIELD.get(field, field): exc.message}) from None
+    db.session.commit()
+    checkout_url = _start_checkout(order) if method == PaymentMethod.stripe else None
+    return order_json(order, show_pickup_codes=True, checkout_url=checkout_url), 201
+
+
+@bp.get("/orders")
+@token_required
+def list_orders():
+    """The caller's own orders, newest first."""
+    page, per_page = page_args()
+    found = queries.orders_of(current_api_user(), page=page, per_page=per_page)
+    items = [order_summary_json(order) for order in found.items]
+    return page_json(items, page, per_page, found.total)
+
+
+def _visible_order(order_id: int) -> Order:
+    order = (
+        queries.visible_order(current_api_user(), str(order_id)) if order_id <= MAX_INT else None
+    )
+    if order is None:
+        raise ApiError(404)  # another buyer's order does not exist for this caller
+    return order
+
+
+def _events(order: Order) -> list[StatusEvent]:
+    """The status changes of the order, its fulfilments and their parcels, oldest first."""
+    fulfilment_ids = [f.id for f in order.fulfilments]
+    parcel_ids = [f.parcel.id for f in order.fulfilments if f.parcel is not None]
+    subjects = [
+        (StatusEvent.subject == "order") & (StatusEvent.subject_id == order.id),
+        (StatusEvent.subject == "fulfilment") & StatusEvent.subject_id.in_(fulfilment_ids),
+        (StatusEvent.subject == "parcel") & StatusEvent.subject_id.in_(parcel_ids),
+    ]
+    stmt = db.select(StatusEvent).where(db.or_(*subjects))
+    return list(db.session.scalars(stmt.order_by(StatusEvent.at, StatusEvent.id)))
+
+
+def _order_body(order: Order) -> dict:
+    user = current_api_user()
+    body = order_json(order, queries.is_buyer_side(user, order), _checkout_url(order))
+    body["events"] = [event_json(event) for event in _events(order)]
+    return body
+
+
+@bp.get("/orders/<int:order_id>")
+@token_required
+def get_order(order_id: int):
+    """One order with its timeline; pickup codes only for the buyer."""
+    return _order_body(_visible_order(order_id))
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+@token_required
+def cancel_order(order_id: int):
+    """Cancel an order none of whose parcels has left; its stock goes back on sale."""
+    order = _visible_order(order_id)
+    if not queries.is_buyer_side(current_api_user(), order):
+        raise ApiError(403)
+    body = json_body() if request.get_data() else {}
+    only_fields(body, ("reason",))
+    reason = text_field(body, "reason", 500, required=False)
+    orders.cancel_order(order, by=current_api_user(), reason=reason)
+    db.session.commit()
+    return _order_body(order)
