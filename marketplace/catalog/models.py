@@ -4,6 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Enum,
@@ -92,7 +93,7 @@ class Product(db.Model):
     # Code of the sale unit (see catalog.services.UNITS): bag_1kg, box_5kg, head, ...
     unit: Mapped[str] = mapped_column(String(30))
     unit_weight_g: Mapped[int]
-    price_fen: Mapped[int]
+    price_fen: Mapped[int] = mapped_column(BigInteger)
     description_zh: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
     ovop: Mapped[bool] = mapped_column(default=False)

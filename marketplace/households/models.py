@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -108,7 +108,7 @@ class IncomeEntry(db.Model):
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("supply_lots.id"))
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
-    amount_fen: Mapped[int]  # negative for reversals
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # negative for reversals
     kind: Mapped[IncomeKind] = mapped_column(_enum(IncomeKind))
     recognised_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     Enum,
@@ -208,7 +209,7 @@ class CashMovement(db.Model):
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     fulfilment_id: Mapped[int | None] = mapped_column(ForeignKey("fulfilments.id"))
-    amount_fen: Mapped[int]
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[CashKind] = mapped_column(_enum(CashKind))
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,7 +4,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -71,9 +71,9 @@ class Order(db.Model):
     pickup_station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
     payment_method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod))
     status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus), index=True)
-    goods_fen: Mapped[int] = mapped_column(default=0)
-    shipping_fen: Mapped[int] = mapped_column(default=0)
-    total_fen: Mapped[int] = mapped_column(default=0)
+    goods_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    shipping_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     buyer = relationship("User", foreign_keys=[buyer_id])
@@ -99,10 +99,10 @@ class Fulfilment(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
     status: Mapped[FulfilmentStatus] = mapped_column(_enum(FulfilmentStatus), index=True)
-    goods_fen: Mapped[int] = mapped_column(default=0)
-    shipping_fen: Mapped[int] = mapped_column(default=0)
+    goods_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    shipping_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     # What the buyer still has to pay at pickup (cash orders); 0 once paid online.
-    amount_due_fen: Mapped[int] = mapped_column(default=0)
+    amount_due_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     paid_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     # Set exactly once, in the transaction that writes the IncomeEntry rows.
@@ -133,8 +133,8 @@ class OrderLine(db.Model):
     unit: Mapped[str] = mapped_column(String(30))
     unit_weight_g: Mapped[int]
     quantity: Mapped[int]
-    unit_price_fen: Mapped[int]
-    line_fen: Mapped[int]
+    unit_price_fen: Mapped[int] = mapped_column(BigInteger)
+    line_fen: Mapped[int] = mapped_column(BigInteger)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     fulfilment: Mapped[Fulfilment] = relationship(back_populates="lines")

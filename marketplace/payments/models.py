@@ -4,7 +4,7 @@ in amount; status changes are recorded as status events)."""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -36,7 +36,7 @@ class Payment(db.Model):
     fulfilment_id: Mapped[int | None] = mapped_column(ForeignKey("fulfilments.id"))
     provider: Mapped[PaymentProvider] = mapped_column(_enum(PaymentProvider))
     status: Mapped[PaymentStatus] = mapped_column(_enum(PaymentStatus))
-    amount_fen: Mapped[int]
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="cny")
     # Stripe Checkout Session id (cs_...), or the cash movement's station reference.
     provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -62,7 +62,7 @@ class Refund(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
     fulfilment_id: Mapped[int | None] = mapped_column(ForeignKey("fulfilments.id"), index=True)
-    amount_fen: Mapped[int]
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(500))
     provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
     status: Mapped[RefundStatus] = mapped_column(_enum(RefundStatus))

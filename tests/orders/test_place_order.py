@@ -181,3 +181,21 @@ def test_the_pickup_point_must_be_a_village_point(shop, create_station, kind):
 def test_an_unknown_payment_method_is_refused(shop):
     with pytest.raises(DomainError, match="way to pay"):
         place_order(shop.buyer, [(shop.lily.id, 1)], shop.pickup, "bitcoin")
+
+
+def test_an_order_worth_more_than_two_to_the_31_fen_is_stored_exactly(
+    in_request, create_user, create_station, create_cooperative, create_product, create_lot
+):
+    """999 head of cattle at ¥100,000 each: 9,990,000,000 fen, past a 32-bit INTEGER."""
+    from marketplace.orders.models import Order
+
+    point = create_station()
+    cattle = create_product(
+        create_cooperative(home_station=point), price_fen=10_000_000, unit="head"
+    )
+    create_lot(cattle, quantity=999)
+    order = place_order(create_user(), [(cattle.id, 999)], point, PaymentMethod.cash_at_pickup)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Order, order.id)
+    assert stored.total_fen == stored.lines[0].line_fen == 9_990_000_000 > 2**31
