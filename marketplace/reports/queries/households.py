@@ -6,11 +6,11 @@ from sqlalchemy import Integer, case, cast, func, null, select
 from sqlalchemy.orm import aliased
 
 from ...extensions import db
-from ...households.models import Household, IncomeEntry
+from ...households.models import Household, HouseholdIncomeMonth, IncomeEntry
 from ...money import format_fen
 from ...regions.models import Region
 from ..services import Column, Filters, Table, mask_name, order_by, per, poverty_line_fen, stream
-from ..sql import in_period, positive, total, under_area
+from ..sql import in_period, positive, total, under_area, whole_months
 
 COLUMNS = [
     Column("household_no", _l("Household no."), sort="household_no"),
@@ -30,21 +30,31 @@ def household_income(filters: Filters):
     The area is that of the entries (the household's village when the sale was
     recognised), the same rule the area roll-up uses, so their totals agree.
     """
+    source, in_time = income_source(filters)
     village = aliased(Region)
     return (
         select(
-            IncomeEntry.household_id.label("household_id"),
-            total(IncomeEntry.amount_fen).label("income"),
+            source.household_id.label("household_id"),
+            total(source.amount_fen).label("income"),
         )
-        .join(village, village.id == IncomeEntry.village_id)
-        .where(
-            IncomeEntry.household_id.is_not(None),
-            in_period(IncomeEntry.recognised_at, filters),
-            under_area(village.code, filters),
-        )
-        .group_by(IncomeEntry.household_id)
+        .join(village, village.id == source.village_id)
+        .where(source.household_id.is_not(None), in_time, under_area(village.code, filters))
+        .group_by(source.household_id)
         .subquery("household_income")
     )
+
+
+def income_source(filters: Filters):
+    """(table, condition on its time): the monthly rollup for whole months, else the ledger.
+
+    Both have household_id, village_id and amount_fen with the same sums (the rollup is kept
+    up in the ledger's transaction), so the reports read whichever is smaller.
+    """
+    months = whole_months(filters)
+    if months is not None:
+        rollup = HouseholdIncomeMonth
+        return rollup, rollup.month.between(*months)
+    return IncomeEntry, in_period(IncomeEntry.recognised_at, filters)
 
 
 def _rows_statement(filters: Filters, line_fen: int | None):
