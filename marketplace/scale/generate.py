@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..households.rollup import add_ledger_from
+from ..logistics.network import touch_network
 from . import history as h
 from .bulk import BulkWriter, next_id
 from .config import ScaleConfig
@@ -87,6 +88,7 @@ def generate(cfg: ScaleConfig, bar=None) -> str:
     add_ledger_from(ids.income)  # one INSERT ... SELECT over the ledger just loaded
     stage("indexes")
     writer.finish()
+    touch_network()  # stations and links were loaded by COPY, past the ORM's flush hook
     written = writer.rows_written
     notes = "; ".join(writer.notes)
     return (

@@ -1,4 +1,5 @@
-"""monthly household income rollup (household_income_months), filled from the ledger
+"""monthly household income rollup (household_income_months), filled from the ledger;
+network_stamps, the stamp that invalidates the route planner's cached station network
 
 Revision ID: perf_0004
 Revises: bench_0002
@@ -54,8 +55,17 @@ def upgrade():
         ['month', 'village_id'], unique=False,
     )
 
+    op.create_table(
+        'network_stamps',
+        sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('stamp', sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_network_stamps')),
+    )
+    op.execute("INSERT INTO network_stamps (id, stamp) VALUES (1, 'migration-perf-0004')")
+
 
 def downgrade():
+    op.drop_table('network_stamps')
     op.drop_index(
         'ix_household_income_months_month_village', table_name='household_income_months'
     )
