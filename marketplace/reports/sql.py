@@ -1,8 +1,6 @@
 """SQL building blocks the reports share: local (China Standard Time) months, day spans,
 periods and areas. Everything here compiles to plain SQL on SQLite and PostgreSQL."""
 
-from datetime import timedelta
-
 from sqlalchemy import BigInteger, String, case, cast, func, literal_column, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -62,14 +60,6 @@ def _days_between_postgresql(element, compiler, **kw):
 def in_period(column, filters) -> ColumnElement:
     """`column` (naive UTC timestamp) falls within the filters' local-date period."""
     return (column >= filters.start_utc) & (column < filters.end_utc)
-
-
-def whole_months(filters) -> tuple[str, str] | None:
-    """('YYYY-MM', 'YYYY-MM') when the period is whole local months (first to last day),
-    so it can be read from a monthly rollup; None otherwise."""
-    if filters.start.day != 1 or (filters.end + timedelta(days=1)).day != 1:
-        return None
-    return filters.start.strftime("%Y-%m"), filters.end.strftime("%Y-%m")
 
 
 def under_area(code_column, filters) -> ColumnElement:

@@ -2,7 +2,9 @@
 recognised with its sale, and sales either side of a local (China) month boundary."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime, timedelta
+
+import pytest
 
 from marketplace.extensions import db
 from marketplace.households.income import recognise_if_due, reverse_for_refund
@@ -10,6 +12,8 @@ from marketplace.households.models import HouseholdIncomeMonth, IncomeEntry
 from marketplace.households.rollup import add_ledger_from, month_of
 from marketplace.orders.models import FulfilmentStatus
 from marketplace.orders.status import move_fulfilment
+from marketplace.reports.queries import households
+from marketplace.reports.services import Filters
 from tests.reports.conftest import refund, sell
 
 SALE_FIXTURES = (sell, refund)
@@ -64,3 +68,41 @@ def test_rebuilding_from_the_ledger_gives_the_same_rollup(
     db.session.execute(db.delete(HouseholdIncomeMonth))
     add_ledger_from(0)
     assert rollup() == kept == ledger_by_month()
+
+
+def ledger_between(start: date, end: date) -> int:
+    """Household income recognised on local days start..end, summed in Python."""
+    return sum(
+        e.amount_fen
+        for e in db.session.scalars(db.select(IncomeEntry))
+        if e.household_id is not None
+        and start <= (e.recognised_at + timedelta(hours=8)).date() <= end
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2026, 5, 1), date(2026, 6, 30)),  # whole months: the rollup alone
+        (date(2026, 5, 31), date(2026, 6, 1)),  # no whole month: the ledger alone
+        (date(2026, 4, 15), date(2026, 6, 10)),  # ledger, May from the rollup, ledger
+        (date(2026, 6, 1), date(2026, 6, 19)),  # a whole-month start, a partial end
+    ],
+)
+def test_reports_read_rollup_and_ledger_together_to_the_fen(
+    app, create_cooperative, create_product, create_household, create_lot, sell, start, end
+):
+    lily = create_product(cooperative=create_cooperative(producer_share_bp=8000), price_fen=2999)
+    lot = create_lot(product=lily, quantity=100, contributions=[(create_household(), 100)])
+    for at in (
+        datetime(2026, 4, 14, 17, 0),  # 15 April, local
+        datetime(2026, 5, 31, 15, 59),  # 31 May 23:59, local
+        datetime(2026, 5, 31, 16, 0),  # 1 June 00:00, local
+        datetime(2026, 6, 10, 15, 59),
+        datetime(2026, 6, 10, 16, 0),  # 11 June, local
+        datetime(2026, 6, 20),
+    ):
+        sell((lily, [(lot, 1)]), at=at)
+    with app.test_request_context():
+        table = households.build(Filters(start=start, end=end, locale="en"))
+    assert table.totals["income"] == ledger_between(start, end) > 0

@@ -90,14 +90,14 @@ def income_from_sales(filters: Filters, level: RegionLevel | None = None):
 
 def household_income_by_area(filters: Filters, level: RegionLevel):
     """Per area: households reached (net income > 0) and their income."""
-    source, in_time = income_source(filters)
+    source = income_source(filters)
     village = aliased(Region)
     key = area_key(village.code, level).label("area")
     per_household = (
-        select(key, source.household_id, total(source.amount_fen).label("income"))
-        .join(village, village.id == source.village_id)
-        .where(source.household_id.is_not(None), in_time, under_area(village.code, filters))
-        .group_by(key, source.household_id)
+        select(key, source.c.household_id, total(source.c.amount_fen).label("income"))
+        .join(village, village.id == source.c.village_id)
+        .where(under_area(village.code, filters))
+        .group_by(key, source.c.household_id)
         .subquery()
     )
     return select(
