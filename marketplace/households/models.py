@@ -96,6 +96,13 @@ class IncomeEntry(db.Model):
             "recognised_at",
             postgresql_include=["household_id", "amount_fen"],
         ),
+        # Household reports read whole months from the monthly rollup and only the days
+        # at either end of a period from here, across every village: by time alone.
+        Index(
+            "ix_income_entries_at_cover",
+            "recognised_at",
+            postgresql_include=["household_id", "village_id", "amount_fen"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

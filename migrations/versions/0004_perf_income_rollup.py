@@ -55,6 +55,11 @@ def upgrade():
         ['month', 'village_id'], unique=False,
     )
 
+    # The days at either end of a report period are read from the ledger by time alone.
+    op.create_index(
+        'ix_income_entries_at_cover', 'income_entries', ['recognised_at'], unique=False,
+        postgresql_include=['household_id', 'village_id', 'amount_fen'],
+    )
     op.create_table(
         'network_stamps',
         sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
@@ -66,6 +71,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('network_stamps')
+    op.drop_index('ix_income_entries_at_cover', table_name='income_entries')
     op.drop_index(
         'ix_household_income_months_month_village', table_name='household_income_months'
     )

@@ -87,6 +87,8 @@ def ledger_between(start: date, end: date) -> int:
         (date(2026, 5, 31), date(2026, 6, 1)),  # no whole month: the ledger alone
         (date(2026, 4, 15), date(2026, 6, 10)),  # ledger, May from the rollup, ledger
         (date(2026, 6, 1), date(2026, 6, 19)),  # a whole-month start, a partial end
+        (date(2026, 4, 16), date(2026, 6, 15)),  # rollup minus the days left out (with sales)
+        (date(2026, 4, 28), date(2026, 6, 3)),  # barely-covered ends: ledger days
     ],
 )
 def test_reports_read_rollup_and_ledger_together_to_the_fen(

@@ -57,29 +57,33 @@ def household_income(filters: Filters):
 
 
 def income_source(filters: Filters):
-    """(household_id, village_id, amount_fen) of the household income in the period.
+    """(household_id, village_id, amount_fen) rows that sum to the household income of the
+    period.
 
-    The whole local months inside the period are read from the monthly rollup (about 40x
-    fewer rows than the ledger at prefecture scale); the days before the first and after
-    the last whole month from the ledger. The rollup is kept up in the ledger's own
-    transaction, so the sums are exactly the ledger's.
+    Whole local months are read from the monthly rollup (about 40x fewer rows than the
+    ledger at prefecture scale), the days at either end of the period from the ledger. A
+    month the period covers mostly is read as its rollup minus the ledger of the few days
+    left out. The rollup is kept up in the ledger's own transaction, so the sums are
+    exactly the ledger's.
     """
     first_full = filters.start if filters.start.day == 1 else _next_month(filters.start)
     after_full = (filters.end + timedelta(days=1)).replace(day=1)  # exclusive
     if first_full >= after_full:  # no whole month inside: the ledger alone
-        return _ledger(filters.start_utc, filters.end_utc).subquery("income_source")
-    rollup = HouseholdIncomeMonth
-    parts = [
-        select(rollup.household_id, rollup.village_id, rollup.amount_fen).where(
-            rollup.month.between(
-                first_full.strftime("%Y-%m"), (after_full - timedelta(days=1)).strftime("%Y-%m")
-            )
-        )
-    ]
-    if first_full > filters.start:
-        parts.append(_ledger(filters.start_utc, local_to_utc(first_full)))
-    if after_full <= filters.end:
-        parts.append(_ledger(local_to_utc(after_full), filters.end_utc))
+        return _ledger(filters.start, filters.end + timedelta(days=1)).subquery("income_source")
+    parts = [_rollup(first_full, after_full)]
+    if first_full > filters.start:  # the days before the first whole month
+        month = filters.start.replace(day=1)
+        if (filters.start - month) <= (first_full - filters.start):
+            parts += [_rollup(month, first_full), _ledger(month, filters.start, sign=-1)]
+        else:
+            parts.append(_ledger(filters.start, first_full))
+    after_end = filters.end + timedelta(days=1)
+    if after_full < after_end:  # the days after the last whole month
+        next_month = _next_month(after_full)
+        if (next_month - after_end) <= (after_end - after_full):
+            parts += [_rollup(after_full, next_month), _ledger(after_end, next_month, sign=-1)]
+        else:
+            parts.append(_ledger(after_full, after_end))
     stmt = parts[0] if len(parts) == 1 else union_all(*parts)
     return stmt.subquery("income_source")
 
@@ -88,13 +92,23 @@ def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=31)).replace(day=1)
 
 
-def _ledger(start_utc, end_utc):
-    """Household entries recognised in [start_utc, end_utc)."""
-    return select(IncomeEntry.household_id, IncomeEntry.village_id, IncomeEntry.amount_fen).where(
+def _rollup(first: date, after: date):
+    """Rollup rows of the whole months from `first` up to (not including) `after`."""
+    rollup = HouseholdIncomeMonth
+    last = after - timedelta(days=1)
+    return select(rollup.household_id, rollup.village_id, rollup.amount_fen).where(
+        rollup.month.between(first.strftime("%Y-%m"), last.strftime("%Y-%m"))
+    )
+
+
+def _ledger(first: date, after: date, sign: int = 1):
+    """Household entries recognised on local days first..after (exclusive), times `sign`."""
+    amount = IncomeEntry.amount_fen if sign > 0 else -IncomeEntry.amount_fen
+    return select(IncomeEntry.household_id, IncomeEntry.village_id, amount).where(
         IncomeEntry.household_id.is_not(None),
         IncomeEntry.village_id.is_not(None),
-        IncomeEntry.recognised_at >= start_utc,
-        IncomeEntry.recognised_at < end_utc,
+        IncomeEntry.recognised_at >= local_to_utc(first),
+        IncomeEntry.recognised_at < local_to_utc(after),
     )
 
 
