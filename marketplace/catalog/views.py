@@ -12,10 +12,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from . import lots, photos, services
-from .models import Product, ProductStatus
+from .models import Cooperative, Product, ProductStatus
 
 bp = Blueprint("catalog", __name__)
 
@@ -38,7 +39,18 @@ def products():
 
 @bp.get("/products/<int:product_id>")
 def product_detail(product_id: int):
-    product = db.session.get(Product, product_id) or abort(404)
+    # One query for the product, its cooperative, village and category, one for photos;
+    # the cooperative's managers only if a signed-in user's rights need them.
+    product = db.session.get(
+        Product,
+        product_id,
+        options=[
+            joinedload(Product.cooperative).joinedload(Cooperative.village),
+            joinedload(Product.cooperative).lazyload(Cooperative.managers),
+            joinedload(Product.category),
+            selectinload(Product.photos),
+        ],
+    ) or abort(404)
     can_edit = services.can_manage(current_user, product.cooperative)
     # Drafts and archived products are visible only to the people who manage them.
     if product.status != ProductStatus.active and not can_edit:

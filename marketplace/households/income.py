@@ -17,6 +17,7 @@ from ..orders.models import Fulfilment, FulfilmentStatus
 from ..payments.models import Refund, RefundStatus
 from ..status import utcnow
 from .models import Household, IncomeEntry, IncomeKind
+from .rollup import add_entries
 
 
 def distributable_fen(line_fen: int, producer_share_bp: int) -> int:
@@ -112,6 +113,7 @@ def recognise_if_due(fulfilment: Fulfilment, at=None) -> list[IncomeEntry]:
         )
     db.session.add_all(entries)
     db.session.flush()
+    add_entries(entries)
     earlier_refunds = db.session.scalars(
         db.select(Refund)
         .where(Refund.fulfilment_id == fulfilment.id, Refund.status == RefundStatus.succeeded)
@@ -198,4 +200,5 @@ def reverse_for_refund(refund, at=None) -> list[IncomeEntry]:
         )
     db.session.add_all(entries)
     db.session.flush()
+    add_entries(entries)
     return entries

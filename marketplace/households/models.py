@@ -96,6 +96,13 @@ class IncomeEntry(db.Model):
             "recognised_at",
             postgresql_include=["household_id", "amount_fen"],
         ),
+        # Household reports read whole months from the monthly rollup and only the days
+        # at either end of a period from here, across every village: by time alone.
+        Index(
+            "ix_income_entries_at_cover",
+            "recognised_at",
+            postgresql_include=["household_id", "village_id", "amount_fen"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,3 +120,22 @@ class IncomeEntry(db.Model):
     recognised_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     household = relationship("Household")
+
+
+class HouseholdIncomeMonth(db.Model):
+    """The ledger summed per household, village and local (China) month: a rollup.
+
+    Kept up by households.income in the same transaction as the entries it sums, so it
+    always equals the ledger; reports over whole months read it instead of the ledger
+    (about 40x fewer rows at prefecture scale). Entries without a household or village
+    are not rolled up: no report counts them.
+    """
+
+    __tablename__ = "household_income_months"
+    __table_args__ = (Index("ix_household_income_months_month_village", "month", "village_id"),)
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), primary_key=True)
+    # The village of the entries (the household's village when the sale was recognised).
+    village_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # 'YYYY-MM', local time
+    amount_fen: Mapped[int] = mapped_column(BigInteger)

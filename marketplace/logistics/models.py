@@ -96,6 +96,16 @@ class Link(db.Model):
     )
 
 
+class NetworkStamp(db.Model):
+    """One row whose stamp changes whenever a station or link is written (see
+    logistics.network): processes keep the planner's network until the stamp moves."""
+
+    __tablename__ = "network_stamps"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[str] = mapped_column(String(32))
+
+
 class ParcelStatus(StrEnum):
     awaiting_handover = "awaiting_handover"  # at the cooperative, not yet handed in
     at_station = "at_station"

@@ -2,7 +2,7 @@
 tree, category and "one village, one product", sort, paginate."""
 
 from sqlalchemy import or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..catalog.models import Category, Cooperative, Product, ProductStatus
 from ..extensions import db
@@ -57,10 +57,14 @@ def search_products(
         )
     if ovop:
         stmt = stmt.where(Product.ovop.is_(True))
+    # The cooperative and its village come from the joins the filters already use, the
+    # category in the same query; only the photos need a second one. The cooperative's
+    # managers (loaded eagerly by default) are not shown here.
     stmt = stmt.order_by(*_ordering(sort)).options(
         selectinload(Product.photos),
-        selectinload(Product.category),
-        selectinload(Product.cooperative).selectinload(Cooperative.village),
+        joinedload(Product.category),
+        contains_eager(Product.cooperative).contains_eager(Cooperative.village),
+        contains_eager(Product.cooperative).lazyload(Cooperative.managers),
     )
     return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
 
@@ -80,16 +84,18 @@ def _digits(code: str | None) -> str | None:
 
 def filter_regions(county_code: str | None) -> tuple[list[Region], list[Region]]:
     """(counties, townships) for the browse filters: townships of the chosen county, or all."""
-    counties = list(
-        db.session.scalars(
-            db.select(Region).where(Region.level == RegionLevel.county).order_by(Region.code)
-        )
-    )
-    townships = db.select(Region).where(Region.level == RegionLevel.township)
+    wanted = Region.level == RegionLevel.township
     county_code = _digits(county_code)
     if county_code:
-        townships = townships.where(Region.code.startswith(county_code, autoescape=True))
-    return counties, list(db.session.scalars(townships.order_by(Region.code)))
+        wanted = wanted & Region.code.startswith(county_code, autoescape=True)
+    # One query for both lists (the page asks for them on every view).
+    rows = db.session.scalars(
+        db.select(Region).where((Region.level == RegionLevel.county) | wanted).order_by(Region.code)
+    )
+    counties, townships = [], []
+    for region in rows:
+        (counties if region.level == RegionLevel.county else townships).append(region)
+    return counties, townships
 
 
 def categories() -> list[Category]:

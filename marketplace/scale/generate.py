@@ -7,6 +7,8 @@ import click
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..households.rollup import add_ledger_from
+from ..logistics.network import touch_network
 from . import history as h
 from .bulk import BulkWriter, next_id
 from .config import ScaleConfig
@@ -82,8 +84,11 @@ def generate(cfg: ScaleConfig, bar=None) -> str:
     for table, columns, rows in steps:  # generators: each table is produced as it is written
         stage(table)
         writer.write(table, columns, rows)
+    stage("income rollup")
+    add_ledger_from(ids.income)  # one INSERT ... SELECT over the ledger just loaded
     stage("indexes")
     writer.finish()
+    touch_network()  # stations and links were loaded by COPY, past the ORM's flush hook
     written = writer.rows_written
     notes = "; ".join(writer.notes)
     return (

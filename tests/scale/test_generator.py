@@ -167,3 +167,20 @@ def test_perishable_parcels_travel_only_on_cold_chain_links(tiny):
         "WHERE s.kind = 'village_point' AND l.cold_chain <> s.cold_chain"
     )
     assert mismatched == 0
+
+
+def test_the_monthly_income_rollup_equals_the_generated_ledger(tiny):
+    by_month = """
+        SELECT household_id, village_id, {month} AS month, SUM(amount_fen) AS fen
+        FROM income_entries WHERE household_id IS NOT NULL GROUP BY 1, 2, 3
+    """
+    dialect = db.session.get_bind().dialect.name
+    month = {
+        "postgresql": "to_char(recognised_at + interval '8 hours', 'YYYY-MM')",
+        "sqlite": "strftime('%Y-%m', recognised_at, '+8 hours')",
+    }[dialect]
+    ledger = set(db.session.execute(sa.text(by_month.format(month=month))).all())
+    rollup = db.session.execute(
+        sa.text("SELECT household_id, village_id, month, amount_fen FROM household_income_months")
+    ).all()
+    assert ledger and set(rollup) == ledger

@@ -17,7 +17,7 @@ from ...orders.models import Fulfilment, OrderLine
 from ...regions.models import Region, RegionLevel
 from ..services import Column, Filters, Table, order_by, per, share_bp, stream
 from ..sql import area_key, in_period, positive, total, under_area
-from .households import household_income
+from .households import household_income, income_source
 
 LEVELS = (RegionLevel.county, RegionLevel.township, RegionLevel.village)
 NEXT_LEVEL = {
@@ -90,17 +90,14 @@ def income_from_sales(filters: Filters, level: RegionLevel | None = None):
 
 def household_income_by_area(filters: Filters, level: RegionLevel):
     """Per area: households reached (net income > 0) and their income."""
+    source = income_source(filters)
     village = aliased(Region)
     key = area_key(village.code, level).label("area")
     per_household = (
-        select(key, IncomeEntry.household_id, total(IncomeEntry.amount_fen).label("income"))
-        .join(village, village.id == IncomeEntry.village_id)
-        .where(
-            IncomeEntry.household_id.is_not(None),
-            in_period(IncomeEntry.recognised_at, filters),
-            under_area(village.code, filters),
-        )
-        .group_by(key, IncomeEntry.household_id)
+        select(key, source.c.household_id, total(source.c.amount_fen).label("income"))
+        .join(village, village.id == source.c.village_id)
+        .where(under_area(village.code, filters))
+        .group_by(key, source.c.household_id)
         .subquery()
     )
     return select(

@@ -3,8 +3,8 @@
 A line of 999 units at a high unit price, or an order total, can pass 2^31 fen
 (about 21 million yuan); PostgreSQL's INTEGER would refuse it with an error.
 
-Revision ID: money_0004
-Revises: bench_0002
+Revision ID: money_0005
+Revises: perf_0004
 Create Date: 2026-11-29 22:35:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'money_0004'
-down_revision = 'bench_0002'
+revision = 'money_0005'
+down_revision = 'perf_0004'
 branch_labels = None
 depends_on = None
 
