@@ -6,8 +6,22 @@ import pytest
 
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
+from marketplace.households.income import recognise_if_due
+from marketplace.orders.models import (
+    Fulfilment,
+    FulfilmentStatus,
+    LineAllocation,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+)
+from marketplace.orders.status import mark_paid, move_fulfilment
 from marketplace.regions.models import Region, RegionLevel
 from marketplace.regions.services import get_by_code
+from marketplace.status import record_initial_status
+
+F = FulfilmentStatus
 
 _counter = itertools.count(1)
 DEFAULT_PASSWORD = "linxia-demo"
@@ -229,3 +243,81 @@ def create_link(app):
         return link
 
     return create_link
+
+
+_refs = itertools.count(1)
+
+
+@pytest.fixture
+def sell(app, create_station):
+    """sell((product, [(lot, qty), ...], unit_price_fen=None), ..., delivered=True, paid=True,
+    recognise=True, at=None) -> Fulfilment: a sale built row by row with the order models,
+    moved through the real fulfilment status machine, paid and its income recognised.
+
+    Every line must be of one cooperative's products (one fulfilment). Lines are priced at
+    the product's price unless a price is given.
+    """
+    made = {}
+
+    def sell(*lines, delivered=True, paid=True, recognise=True, at=None):
+        if "buyer" not in made:
+            # A buyer who never logs in: no password hash to compute (scrypt is slow).
+            made["buyer"] = User(
+                email=f"buyer{next(_refs)}@example.com", name="买家", password_hash="!"
+            )
+            db.session.add(made["buyer"])
+            made["pickup"] = create_station()
+        cooperative_id = lines[0][0].cooperative_id
+        order = Order(
+            reference=f"T{next(_refs):09d}",
+            buyer_id=made["buyer"].id,
+            pickup_station_id=made["pickup"].id,
+            payment_method=PaymentMethod.cash_at_pickup,
+            status=OrderStatus.confirmed,
+        )
+        db.session.add(order)
+        db.session.flush()
+        record_initial_status(order, "order")
+        fulfilment = Fulfilment(
+            order=order, cooperative_id=cooperative_id, status=F.pending_payment
+        )
+        db.session.add(fulfilment)
+        db.session.flush()
+        record_initial_status(fulfilment, "fulfilment")
+        goods = 0
+        for spec in lines:
+            product, takes = spec[0], spec[1]
+            price = spec[2] if len(spec) > 2 else product.price_fen
+            assert product.cooperative_id == cooperative_id, "one cooperative per fulfilment"
+            quantity = sum(q for _, q in takes)
+            line = OrderLine(
+                order=order,
+                fulfilment=fulfilment,
+                product_id=product.id,
+                product_name=product.name_zh,
+                unit=product.unit,
+                unit_weight_g=product.unit_weight_g,
+                quantity=quantity,
+                unit_price_fen=price,
+                line_fen=price * quantity,
+            )
+            db.session.add(line)
+            for lot, qty in takes:
+                lot.remaining -= qty
+                db.session.add(LineAllocation(line=line, lot_id=lot.id, quantity=qty))
+            goods += price * quantity
+        fulfilment.goods_fen = order.goods_fen = order.total_fen = goods
+        fulfilment.amount_due_fen = goods
+        db.session.flush()
+        for status in (F.to_pack, F.packed, F.ready_for_pickup):
+            move_fulfilment(fulfilment, status)
+        if delivered:
+            move_fulfilment(fulfilment, F.delivered)
+        if paid:
+            mark_paid(fulfilment)
+        if recognise:
+            recognise_if_due(fulfilment, at=at)
+        db.session.commit()
+        return fulfilment
+
+    return sell

@@ -3,20 +3,10 @@ shared/data/linxia.md), other farm goods, and invented names for sample people."
 
 from typing import NamedTuple
 
-# (code, 中文, English): the catalogue's own fixed list (catalog.categories), upserted by code.
-CATEGORIES = (
-    ("fruit", "水果", "Fruit"),
-    ("vegetables", "蔬菜", "Vegetables"),
-    ("grains", "杂粮", "Grains"),
-    ("nuts", "坚果", "Nuts"),
-    ("spices", "调味品", "Spices"),
-    ("meat", "肉类", "Meat"),
-    ("mushrooms", "菌菇", "Mushrooms"),
-    ("oils", "食用油", "Edible oils"),
-    ("herbs", "中药材", "Herbs"),
-    ("dried", "干货", "Dried goods"),
-    ("seedlings", "苗木花卉", "Seedlings and flowers"),
-)
+from ..catalog.categories import DEFAULT_CATEGORIES
+
+# The catalogue's own fixed list, upserted by code.
+CATEGORIES = DEFAULT_CATEGORIES
 
 
 class Good(NamedTuple):

@@ -5,66 +5,6 @@ from datetime import datetime
 import pytest
 
 from marketplace.extensions import db
-from marketplace.households.income import recognise_if_due
-from marketplace.orders.models import (
-    Fulfilment,
-    FulfilmentStatus,
-    LineAllocation,
-    Order,
-    OrderLine,
-    OrderStatus,
-    PaymentMethod,
-)
-
-
-@pytest.fixture
-def sell(create_user, create_station):
-    """sell(product, lot, quantity, at) -> a delivered, paid sale with its income recognised.
-
-    The order rows are written directly (checkout belongs to the orders package); the
-    income is recognised by the real attribution code.
-    """
-    buyer, station = create_user(), create_station()
-
-    def sell(product, lot, quantity, at):
-        line_fen = quantity * product.price_fen
-        order = Order(
-            reference=f"T{lot.id}-{at:%Y%m%d%H}",
-            buyer_id=buyer.id,
-            pickup_station_id=station.id,
-            payment_method=PaymentMethod.cash_at_pickup,
-            status=OrderStatus.completed,
-            goods_fen=line_fen,
-            total_fen=line_fen,
-        )
-        fulfilment = Fulfilment(
-            order=order,
-            cooperative_id=product.cooperative_id,
-            status=FulfilmentStatus.delivered,
-            goods_fen=line_fen,
-            paid_at=at,
-            delivered_at=at,
-        )
-        line = OrderLine(
-            order=order,
-            fulfilment=fulfilment,
-            product_id=product.id,
-            product_name=product.name_zh,
-            unit=product.unit,
-            unit_weight_g=product.unit_weight_g,
-            quantity=quantity,
-            unit_price_fen=product.price_fen,
-            line_fen=line_fen,
-        )
-        db.session.add_all([order, fulfilment, line])
-        db.session.flush()
-        db.session.add(LineAllocation(order_line_id=line.id, lot_id=lot.id, quantity=quantity))
-        db.session.flush()
-        entries = recognise_if_due(fulfilment, at=at)
-        db.session.commit()
-        return entries
-
-    return sell
 
 
 @pytest.fixture
@@ -78,7 +18,7 @@ def sales(create_village, create_cooperative, create_product, create_household, 
     )
     lot = create_lot(lily, contributions=[(one, 30), (two, 20), ("马商贩", 50)])
     # 4 x 25.00 = 100.00; producers' 75% = 7500 fen: 2250 / 1500 / 3750 by 30:20:50.
-    sell(lily, lot, 4, datetime(2026, 6, 1, 9))
+    sell((lily, [(lot, 4)]), at=datetime(2026, 6, 1, 9))
 
     dongxiang = create_village("622926100")
     three = create_household(village=dongxiang, members=5, household_no="DX-1")
@@ -87,7 +27,7 @@ def sales(create_village, create_cooperative, create_product, create_household, 
     )
     potato_lot = create_lot(potato, contributions=[(three, 10)])
     # 2027-01-01 01:00 in China: income of 2027, not 2026.
-    sell(potato, potato_lot, 1, datetime(2026, 12, 31, 17))
+    sell((potato, [(potato_lot, 1)]), at=datetime(2026, 12, 31, 17))
     return {"one": one, "two": two, "three": three}
 
 

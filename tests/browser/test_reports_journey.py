@@ -9,11 +9,11 @@ from openpyxl import load_workbook
 
 from marketplace.reports.registry import REPORTS
 from tests.browser.conftest import ARTIFACTS
-from tests.reports.conftest import scenario, sell
+from tests.reports.conftest import scenario
 
 pytestmark = pytest.mark.browser
 # Importing the fixtures registers them for this module.
-SALE_FIXTURES = (scenario, sell)
+SALE_FIXTURES = (scenario,)
 HEADINGS = {
     "zh": {"households": "户编号", "coverage": "县级服务中心", "trend": "月份"},
     "en": {"households": "Household no.", "coverage": "Service centres", "trend": "Month"},

@@ -16,10 +16,10 @@ from marketplace.households.income import (
 from marketplace.households.models import IncomeEntry, IncomeKind
 from marketplace.orders.models import FulfilmentStatus
 from marketplace.orders.status import mark_paid, move_fulfilment
-from tests.reports.conftest import refund, sell
+from tests.reports.conftest import refund
 
-# Importing the sale fixtures registers them for this module too.
-SALE_FIXTURES = (sell, refund)
+# Importing the refund fixture registers it for this module too (`sell` is shared).
+SALE_FIXTURES = (refund,)
 
 
 def ledger(**where) -> list[IncomeEntry]:

@@ -14,9 +14,9 @@ from marketplace.orders.models import FulfilmentStatus
 from marketplace.orders.status import move_fulfilment
 from marketplace.reports.queries import households
 from marketplace.reports.services import Filters
-from tests.reports.conftest import refund, sell
+from tests.reports.conftest import refund
 
-SALE_FIXTURES = (sell, refund)
+SALE_FIXTURES = (refund,)
 
 
 def ledger_by_month() -> dict[tuple[int, int, str], int]:
