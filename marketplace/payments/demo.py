@@ -6,6 +6,7 @@ Online payments are never invented: they only come from Stripe's webhook.
 from ..extensions import db
 from ..orders.models import Fulfilment, Order, PaymentMethod
 from .cash import record_cash_payment
+from .models import Payment
 
 
 def load(scale: str = "demo") -> str:
@@ -19,7 +20,9 @@ def load(scale: str = "demo") -> str:
         )
         .order_by(Fulfilment.id)
     ).all()
+    before = db.session.scalar(db.select(db.func.count(Payment.id)))
     for fulfilment in fulfilments:
         record_cash_payment(fulfilment, at=fulfilment.paid_at)
     db.session.flush()
-    return f"{len(fulfilments)} cash payments recorded"
+    added = db.session.scalar(db.select(db.func.count(Payment.id))) - before
+    return f"{added} cash payments added ({len(fulfilments)} paid cash fulfilments)"
