@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from sqlalchemy import BigInteger, cast, func
+
 FEN_PER_YUAN = 100
 
 
@@ -58,3 +60,12 @@ def split_largest_remainder(total: int, weights: list[int]) -> list[int]:
     for i in order[:left]:
         parts[i] += 1
     return parts
+
+
+def sum_fen(expr):
+    """SQL SUM of a fen column as a 64-bit integer, 0 when there are no rows.
+
+    PostgreSQL sums BIGINT into NUMERIC, which the driver returns as a Decimal; money
+    stays an int.
+    """
+    return cast(func.coalesce(func.sum(expr), 0), BigInteger)

@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 
 from ..extensions import db
-from ..money import split_largest_remainder
+from ..money import split_largest_remainder, sum_fen
 from ..orders.models import Fulfilment, FulfilmentStatus
 from ..payments.models import Refund, RefundStatus
 from ..status import utcnow
@@ -131,7 +131,7 @@ def _refunded_goods_fen(fulfilment: Fulfilment, refund) -> tuple[int, int]:
     refund of the whole fulfilment reverses all of its income.
     """
     earlier = db.session.scalar(
-        db.select(db.func.coalesce(db.func.sum(Refund.amount_fen), 0)).where(
+        db.select(sum_fen(Refund.amount_fen)).where(
             Refund.fulfilment_id == fulfilment.id,
             Refund.status == RefundStatus.succeeded,
             Refund.id < refund.id,

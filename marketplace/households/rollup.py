@@ -5,10 +5,11 @@ same household and month both count: ON CONFLICT adds under the row lock)."""
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
+from ..money import sum_fen
 from ..reports.sql import UTC_OFFSET_HOURS, local_month
 from .models import HouseholdIncomeMonth, IncomeEntry
 
@@ -61,7 +62,7 @@ def add_ledger_from(first_entry_id: int = 0) -> None:
             IncomeEntry.household_id,
             IncomeEntry.village_id,
             month,
-            func.sum(IncomeEntry.amount_fen),
+            sum_fen(IncomeEntry.amount_fen),
         )
         .where(
             IncomeEntry.id >= first_entry_id,

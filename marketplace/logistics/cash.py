@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import DomainError, Forbidden
 from ..extensions import db
-from ..money import format_fen
+from ..money import format_fen, sum_fen
 from ..status import utcnow
 from .models import CashKind, CashMovement, Station
 from .network import operates, station_label
@@ -27,9 +27,7 @@ def _signed_amount():
 
 def balance_fen(station: Station, before: datetime | None = None) -> int:
     """Cash in the station's till (before a moment, naive UTC; now if None)."""
-    stmt = db.select(db.func.coalesce(db.func.sum(_signed_amount()), 0)).where(
-        CashMovement.station_id == station.id
-    )
+    stmt = db.select(sum_fen(_signed_amount())).where(CashMovement.station_id == station.id)
     if before is not None:
         stmt = stmt.where(CashMovement.at < before)
     return int(db.session.scalar(stmt))

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..households.income import reverse_for_refund
-from ..money import format_fen
+from ..money import format_fen, sum_fen
 from ..orders.models import Fulfilment, PaymentMethod
 from . import cash, stripe_gateway
 from .errors import PaymentServiceUnavailable
@@ -44,7 +44,7 @@ def paid_fen(fulfilment: Fulfilment) -> int:
 def refunded_fen(fulfilment: Fulfilment) -> int:
     """What has been (or is being) refunded for this fulfilment; failed refunds do not count."""
     total = db.session.scalar(
-        db.select(db.func.coalesce(db.func.sum(Refund.amount_fen), 0)).where(
+        db.select(sum_fen(Refund.amount_fen)).where(
             Refund.fulfilment_id == fulfilment.id, Refund.status != RefundStatus.failed
         )
     )
@@ -104,7 +104,7 @@ def refund_fulfilment(fulfilment: Fulfilment, amount_fen: int, reason: str, by=N
 def payment_refunded_fen(payment: Payment) -> int:
     """What has been (or is being) refunded of one payment; failed refunds do not count."""
     total = db.session.scalar(
-        db.select(db.func.coalesce(db.func.sum(Refund.amount_fen), 0)).where(
+        db.select(sum_fen(Refund.amount_fen)).where(
             Refund.payment_id == payment.id, Refund.status != RefundStatus.failed
         )
     )
