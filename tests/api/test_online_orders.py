@@ -2,38 +2,14 @@
 placed with payment_method "stripe" waits for payment and returns the Checkout page."""
 
 import socket
-import threading
-
-import pytest
-from werkzeug.serving import make_server
 
 from marketplace.catalog.services import available_quantity
-from tests.payments.stripe_standin import StripeStandin
+from tests.payments.conftest import app_config, stripe_standin
 
 from .documented import assert_documented
 
-
-@pytest.fixture
-def stripe_standin():
-    standin = StripeStandin()
-    server = make_server("127.0.0.1", 0, standin, threaded=True)
-    standin.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield standin
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def app_config(app_config, stripe_standin):
-    return {
-        **app_config,
-        "STRIPE_SECRET_KEY": stripe_standin.api_key,
-        "STRIPE_WEBHOOK_SECRET": "whsec_test_standin",
-        "STRIPE_API_BASE": stripe_standin.url,
-        "STRIPE_MAX_NETWORK_RETRIES": 0,
-    }
+# The payments tests' Stripe stand-in and configuration, registered for this module.
+STRIPE_FIXTURES = (app_config, stripe_standin)
 
 
 def _order(network, goods):
