@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from . import money
+from . import money, transaction
 from .extensions import (
     babel,
     bootstrap,
@@ -61,6 +61,15 @@ def init_app(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "has_endpoint": lambda name: name in app.view_functions,
         }
+
+    @app.after_request
+    def commit_or_roll_back(response):
+        """The one commit point of a request: keep its work if the answer is a success."""
+        if response.status_code < 400:
+            transaction.commit()
+        else:
+            transaction.rollback()
+        return response
 
     @app.after_request
     def security_headers(response):
@@ -157,13 +166,13 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(e):
-        db.session.rollback()
+        transaction.rollback()
         return error_page(e.status_code, _l("Sorry"), e.message)
 
     @app.errorhandler(500)
     def server_error(e):
         # The failed request may have left the session mid-transaction.
-        db.session.rollback()
+        transaction.rollback()
         return error_page(
             500,
             _l("Something went wrong"),

@@ -19,6 +19,7 @@ from ..households import income
 from ..logistics import services as logistics
 from ..logistics.models import ParcelStatus, StationKind
 from ..status import record_initial_status, utcnow
+from ..transaction import hold_write_lock
 from . import status, stock
 from .cart import AccountCart, merge_session_cart  # noqa: F401  (called at login)
 from .labels import shown_name
@@ -77,7 +78,7 @@ def place_order(
     _check_pickup_point(pickup_station)
     products = _products_for_sale(requested)
 
-    stock.hold_write_lock()
+    hold_write_lock()
     try:
         with db.session.begin_nested():
             taken = stock.take_stock(requested)
@@ -145,7 +146,7 @@ def reallocate_order(order: Order, by=None) -> bool:
     if not status.was_cancelled_by_expiry(order):
         return False
     requested = {line.product_id: line.quantity for line in order.lines}
-    stock.hold_write_lock()
+    hold_write_lock()
     try:
         with db.session.begin_nested():
             taken = stock.take_stock(requested)

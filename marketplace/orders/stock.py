@@ -42,23 +42,6 @@ def available_quantities(product_ids) -> dict[int, int]:
     return {pid: found.get(pid, 0) for pid in ids}
 
 
-def hold_write_lock() -> None:
-    """On SQLite, start the transaction as a writer (BEGIN IMMEDIATE) unless it already is one.
-
-    SQLite has a single writer. A transaction that has read and then wants to write is
-    refused at once ("database is locked") when another writer is busy, instead of
-    waiting, so checkout takes the write lock first and waits its turn (busy timeout).
-    It also makes the checkout's savepoint a nested one: pysqlite emits no BEGIN before a
-    SAVEPOINT, and releasing an outermost savepoint would commit on its own.
-    PostgreSQL needs none of this (row locks below).
-    """
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    if not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def take_stock(requested: dict[int, int]) -> dict[int, list[tuple[int, int]]]:
     """Take {product_id: units} from open lots, oldest received first.
 
