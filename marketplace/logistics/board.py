@@ -2,7 +2,7 @@
 over, parcels still at the cooperatives; and one run's manifest with each parcel's next stop."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ..catalog.models import Cooperative
 from ..extensions import db
@@ -55,7 +55,11 @@ def _planned_run(parcel: Parcel) -> Manifest | None:
 def station_board(station: Station, now: datetime) -> Board:
     """Everything an operator at `station` needs today (Beijing day of `now`)."""
     today = local_date(now)
-    outbound = _manifests(Link.from_station_id == station.id, Manifest.service_date == today)
+    # Today's and tomorrow's: in the afternoon, parcels received wait for tomorrow's run.
+    outbound = _manifests(
+        Link.from_station_id == station.id,
+        Manifest.service_date.between(today, today + timedelta(days=1)),
+    )
     inbound = _manifests(
         Link.to_station_id == station.id,
         db.or_(Manifest.service_date == today, Manifest.status == ManifestStatus.departed),
