@@ -24,7 +24,9 @@ BLUEPRINTS = (
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure one app; `test_config` overrides the environment."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    app = Flask(
+    from .web import MarketplaceApp
+
+    app = MarketplaceApp(
         __name__,
         instance_relative_config=True,
         template_folder=os.path.join(root, "templates"),

@@ -26,6 +26,24 @@ DEMO_LOADERS = (
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(i18n)
+    app.cli.add_command(payments)
+
+
+@click.group()
+def payments() -> None:
+    """Payments work that runs outside a request."""
+
+
+@payments.command("send-refunds")
+def send_refunds() -> None:
+    """Send again the Stripe refunds still pending (Stripe was unreachable when they were
+    made: automatic and cancellation refunds wait for this); the same key each time."""
+    from . import transaction
+    from .payments.sending import send_pending_refunds
+
+    sent = send_pending_refunds()
+    transaction.commit()
+    click.echo(f"{sent} refund(s) sent to Stripe")
 
 
 @click.command("seed-demo")

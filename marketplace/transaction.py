@@ -90,6 +90,22 @@ def commit() -> None:
                 log.exception("after-commit work %r failed", callback)
 
 
+class AfterCommit:
+    """A view's answer that needs the request's work committed first: the view returns
+    `after_commit(respond)`; the request commits, `respond()` runs (it may call Stripe, no
+    lock being held), what it did is committed too, and its return value is the response.
+    An outcome that must be kept (an order cancelled because Stripe was unreachable) is
+    returned by `respond` as a response, never raised."""
+
+    def __init__(self, respond: Callable[[], object]):
+        self.respond = respond
+
+
+def after_commit(respond: Callable[[], object]) -> AfterCommit:
+    """Answer the request with `respond()`, run once the request's work is committed."""
+    return AfterCommit(respond)
+
+
 def rollback() -> None:
     """Roll back the transaction and forget the work queued for its commit."""
     db.session.info.pop(_QUEUE, None)

@@ -32,6 +32,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class MarketplaceApp(Flask):
+    """Flask with the second half of the unit of work: a view may answer `after_commit`."""
+
+    def dispatch_request(self):
+        answer = super().dispatch_request()
+        if isinstance(answer, transaction.AfterCommit):
+            transaction.commit()
+            answer = answer.respond()
+            transaction.commit()
+        return answer
+
+
 def init_app(app: Flask) -> None:
     """Bind extensions and register request hooks, filters and error handlers."""
     from . import models  # noqa: F401  (every model registered before migrations look)

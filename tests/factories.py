@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
-from marketplace.households.income import recognise_if_due
+from marketplace.orders.actions import recognise_income_if_due
 from marketplace.orders.models import (
     Fulfilment,
     FulfilmentStatus,
@@ -316,7 +316,7 @@ def sell(app, create_station):
         if paid:
             mark_paid(fulfilment)
         if recognise:
-            recognise_if_due(fulfilment, at=at)
+            recognise_income_if_due(fulfilment, at=at)
         db.session.commit()
         return fulfilment
 

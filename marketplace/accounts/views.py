@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
-from ..orders import services as orders_services
+from ..orders import cart as orders_cart
 from . import services
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, RegisterForm, RolesForm
 from .models import User
@@ -51,7 +51,7 @@ def _start_session(user: User, remember: bool = False) -> None:
     if cart:
         session["cart"] = cart
     login_user(user, remember=remember)
-    orders_services.merge_session_cart(user, session)
+    orders_cart.merge_session_cart(user, session)
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -7,13 +7,14 @@ from flask_babel import lazy_gettext as _l
 from ..errors import DomainError
 from ..extensions import db
 from ..logistics.models import Station
+from ..orders import actions as orders
 from ..orders import queries
-from ..orders import services as orders
 from ..orders.models import Order, OrderStatus, PaymentMethod
 from ..payments import services as payments
 from ..status import StatusEvent
+from ..transaction import after_commit
 from .auth import current_api_user, token_required
-from .errors import ApiError, Invalid
+from .errors import ApiError, Invalid, error_response
 from .params import (
     MAX_INT,
     choice_field,
@@ -54,20 +55,14 @@ def _checkout_url(order: Order) -> str | None:
     return payment.checkout_url if payment else None
 
 
-def _start_checkout(order: Order) -> str:
-    """Open the Stripe Checkout Session; the buyer pays on the page at the returned address."""
+def _start_checkout(order: Order) -> payments.CheckoutStart:
+    """Record the payment; the Checkout Session is opened once that is committed."""
     # Stripe fills in {CHECKOUT_SESSION_ID}; url_for would escape the braces.
     success = url_for("payments.checkout_return", order_id=order.id, _external=True)
     cancel = url_for("payments.checkout_return", order_id=order.id, left=1, _external=True)
-    try:
-        payment = payments.start_checkout(
-            order, success + "?session_id={CHECKOUT_SESSION_ID}", cancel, locale=locale()
-        )
-    except payments.CheckoutCancelled as exc:
-        db.session.commit()  # the order is cancelled and its stock back on sale: keep that
-        raise ApiError(409, exc.code, exc.message, order_id=order.id) from None
-    db.session.commit()
-    return payment.checkout_url
+    return payments.start_checkout(
+        order, success + "?session_id={CHECKOUT_SESSION_ID}", cancel, locale=locale()
+    )
 
 
 @bp.post("/orders")
@@ -97,9 +92,20 @@ def place_order():
         if exc.status_code != 400 or field is None:
             raise
         raise Invalid({REQUEST_FIELD.get(field, field): exc.message}) from None
-    db.session.commit()
-    checkout_url = _start_checkout(order) if method == PaymentMethod.stripe else None
-    return order_json(order, show_pickup_codes=True, checkout_url=checkout_url), 201
+    if method != PaymentMethod.stripe:
+        return order_json(order, show_pickup_codes=True), 201
+    start = _start_checkout(order)
+
+    def respond():
+        # After the commit: the lots' row locks are released before Stripe is asked.
+        opened = payments.open_session(start)
+        placed = db.session.get(Order, start.order_id)
+        if opened.cancelled:
+            # The order stays cancelled and its stock back on sale: answered, not raised.
+            return error_response(409, "checkout_cancelled", opened.cancelled, order_id=placed.id)
+        return order_json(placed, show_pickup_codes=True, checkout_url=opened.checkout_url), 201
+
+    return after_commit(respond)
 
 
 @bp.get("/orders")
@@ -159,5 +165,4 @@ def cancel_order(order_id: int):
     only_fields(body, ("reason",))
     reason = text_field(body, "reason", 500, required=False)
     orders.cancel_order(order, by=current_api_user(), reason=reason)
-    db.session.commit()
     return _order_body(order)

@@ -10,8 +10,9 @@ from ..accounts.models import Role
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..status import record_initial_status, transition
-from . import cooperatives, photos
+from . import cooperatives, photos, stock
 from .models import Category, Cooperative, LotContribution, Product, ProductStatus, SupplyLot
+from .stock import available_quantities  # noqa: F401  (public here too: pages and the API)
 
 
 @dataclass(frozen=True)
@@ -160,23 +161,9 @@ def change_product_status(product: Product, to_status: ProductStatus, by=None):
 # --- stock and households behind a product ------------------------------------------------
 
 
-def available_quantities(product_ids) -> dict[int, int]:
-    """{product id: units left in its lots that are not void} for many products at once."""
-    ids = list(product_ids)
-    if not ids:
-        return {}
-    stmt = (
-        db.select(SupplyLot.product_id, db.func.coalesce(db.func.sum(SupplyLot.remaining), 0))
-        .where(SupplyLot.product_id.in_(ids), SupplyLot.void.is_(False))
-        .group_by(SupplyLot.product_id)
-    )
-    found = {pid: int(total) for pid, total in db.session.execute(stmt)}
-    return {pid: found.get(pid, 0) for pid in ids}
-
-
 def available_quantity(product: Product) -> int:
     """Units of `product` that can still be sold: the remaining of its open lots."""
-    return available_quantities([product.id])[product.id]
+    return stock.available_quantities([product.id])[product.id]
 
 
 def supported_household_counts(product_ids) -> dict[int, int]:

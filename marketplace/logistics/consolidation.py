@@ -28,7 +28,19 @@ def next_link_id(parcel: Parcel) -> int | None:
 
 def _lock(station: Station) -> None:
     # Two operators scanning at one station re-plan its runs one after the other.
-    db.session.execute(db.select(Station.id).where(Station.id == station.id).with_for_update())
+    lock_stations([station.id])
+
+
+def lock_stations(station_ids) -> None:
+    """Lock stations' rows in id order: whoever re-plans their runs goes one at a time.
+
+    A station is locked before the sales of the parcels at it (`orders.actions.lock_sale`).
+    """
+    ids = sorted(set(station_ids))
+    if ids:
+        db.session.execute(
+            db.select(Station.id).where(Station.id.in_(ids)).order_by(Station.id).with_for_update()
+        ).all()
 
 
 def _arrived_at(parcel: Parcel, station: Station, now: datetime) -> datetime:

@@ -10,7 +10,7 @@ from ..accounts.services import find_user_by_login
 from ..catalog.models import Cooperative, Product, ProductStatus
 from ..errors import DomainError
 from ..extensions import db
-from ..orders import services as orders_services
+from ..orders import actions as sale
 from ..orders.models import Fulfilment, FulfilmentStatus, PaymentMethod
 from ..status import utcnow
 from .itinerary import next_scan
@@ -44,7 +44,7 @@ def load(scale: str = "demo") -> str:
         placed_at = now - timedelta(days=175 - n * 7, hours=rng.randint(0, 8))
         items = [(p.id, rng.randint(1, 3)) for p in rng.sample(products, k=min(2, len(products)))]
         try:
-            order = orders_services.place_order(
+            order = sale.place_order(
                 rng.choice(buyers), items, rng.choice(points), PaymentMethod.cash_at_pickup,
                 now=placed_at,
             )  # fmt: skip

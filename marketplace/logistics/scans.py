@@ -1,5 +1,5 @@
-"""Scanning a parcel along its route, and what each scan does to the parcel, its runs, the
-fulfilment, cash and payment.
+"""Scanning a parcel along its route, and what each scan does to the parcel, its runs and
+the station's till; what it means for the sale, logistics tells `orders.actions`.
 
 Sequence: at the route's first station `received` then `departed`; at each station between
 `arrived` then `departed`; at the last `arrived` then `handed_over` (with the pickup code,
@@ -16,13 +16,12 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import Conflict, Forbidden
 from ..extensions import db
-from ..households.income import recognise_if_due
 from ..money import format_fen
+from ..orders import actions as sale
 from ..orders.models import FulfilmentStatus
-from ..orders.status import mark_paid, move_fulfilment
-from ..payments.cash import record_cash_payment
 from ..status import utcnow
-from .consolidation import board, consolidate, remaining_eta
+from ..transaction import verb
+from .consolidation import board, consolidate, lock_stations, remaining_eta
 from .itinerary import is_express, next_scan
 from .labels import SCAN_ACTION_LABELS
 from .models import (
@@ -44,10 +43,13 @@ from .status import move_manifest, move_parcel
 F = FulfilmentStatus
 
 
-def _locked(parcel: Parcel) -> Parcel:
-    """Re-read the parcel under a row lock so two scans of it cannot interleave."""
-    stmt = db.select(Parcel).where(Parcel.id == parcel.id).with_for_update()
-    return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+def _locked(parcel: Parcel, station: Station) -> Parcel:
+    """Lock the station, then the parcel's sale (order, fulfilments, parcels), and re-read
+    them: the order every path that changes a sale follows, so a scan and a cancel of the
+    same order take turns and the second sees what the first did."""
+    lock_stations([station.id])
+    sale.lock_sale(parcel.fulfilment.order_id)
+    return parcel
 
 
 def check_scan(parcel: Parcel, station: Station, action: ScanAction, by) -> None:
@@ -124,6 +126,7 @@ def check_handover(parcel: Parcel, pickup_code, cash_received_fen) -> None:
         raise Conflict(_l("This order cannot be handed over now."), reason="not_ready_for_pickup")
 
 
+@verb
 def record_scan(
     parcel: Parcel,
     station: Station,
@@ -137,7 +140,7 @@ def record_scan(
     """Record one scan of a parcel at a station by an operator, with its effects."""
     action = ScanAction(action)
     at = at or utcnow()
-    parcel = _locked(parcel)
+    parcel = _locked(parcel, station)
     check_scan(parcel, station, action, by)
     if action == ScanAction.handed_over:
         check_handover(parcel, pickup_code, cash_received_fen)
@@ -155,8 +158,7 @@ def _at_station(parcel: Parcel, station: Station, by, at: datetime) -> None:
     fulfilment = parcel.fulfilment
     if last and not is_express(parcel):
         move_parcel(parcel, ParcelStatus.ready_for_pickup, by=by, at=at)
-        if fulfilment.status in (F.packed, F.in_transit):
-            move_fulfilment(fulfilment, F.ready_for_pickup, by=by)
+        sale.parcel_ready(fulfilment, by, at)
         parcel.eta = at
         return
     move_parcel(parcel, ParcelStatus.at_station, by=by, at=at)
@@ -165,8 +167,7 @@ def _at_station(parcel: Parcel, station: Station, by, at: datetime) -> None:
 
 
 def _received(parcel, station, by, at):
-    if parcel.fulfilment.status == F.to_pack:
-        move_fulfilment(parcel.fulfilment, F.packed, by=by)
+    sale.parcel_received(parcel.fulfilment, by, at)
     _at_station(parcel, station, by, at)
 
 
@@ -184,8 +185,7 @@ def _leave(parcel: Parcel, by, at: datetime, to_status: ParcelStatus) -> None:
         move_manifest(manifest, ManifestStatus.departed, by=by, at=at)
     move_parcel(parcel, to_status, by=by, at=at)
     parcel.current_station_id = None
-    if parcel.fulfilment.status == F.packed:
-        move_fulfilment(parcel.fulfilment, F.in_transit, by=by)
+    sale.parcel_departed(parcel.fulfilment, by, at)
     if to_status == ParcelStatus.in_transit:
         arrival = edge_of(link).arrival(at)
         parcel.eta = remaining_eta(parcel, arrival, from_leg=parcel.leg_index + 1)
@@ -201,13 +201,13 @@ def _handed_to_carrier(parcel, station, by, at):
 
 def _handed_over(parcel, station, by, at):
     fulfilment = parcel.fulfilment
-    due = fulfilment.amount_due_fen
-    if due > 0:
+    cash_ref = None
+    if fulfilment.amount_due_fen > 0:
         movement = CashMovement(
             station_id=station.id,
             order_id=fulfilment.order_id,
             fulfilment_id=fulfilment.id,
-            amount_fen=due,
+            amount_fen=fulfilment.amount_due_fen,
             kind=CashKind.collected,
             by_id=by.id,
             at=at,
@@ -215,15 +215,10 @@ def _handed_over(parcel, station, by, at):
         )
         db.session.add(movement)
         db.session.flush()
-        record_cash_payment(
-            fulfilment, by=by, at=at, provider_ref=f"cash-{station.code}-{movement.id}"
-        )
-        mark_paid(fulfilment, at=at)
+        cash_ref = f"cash-{station.code}-{movement.id}"
     move_parcel(parcel, ParcelStatus.handed_over, by=by, at=at)
     parcel.current_station_id = None
-    move_fulfilment(fulfilment, F.delivered, by=by)
-    db.session.flush()
-    recognise_if_due(fulfilment, at=at)
+    sale.fulfilment_handed_over(fulfilment, by, at, cash_ref=cash_ref)
 
 
 def _close_manifest_if_all_arrived(link_id: int, parcel: Parcel, by, at) -> None:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..errors import Conflict
 from ..extensions import db
 from ..status import record_initial_status, utcnow
-from .consolidation import consolidate, next_link_id, reprice
+from .consolidation import consolidate, lock_stations, next_link_id, reprice  # noqa: F401
 from .itinerary import NextScan, is_express, next_scan  # noqa: F401  (public here too)
 from .models import (
     Link,
@@ -25,7 +25,7 @@ from .models import (
 from .network import load_network, operates, station_label
 from .planner import NoColdChainRoute, NoRoute, plan_route
 from .scans import record_scan  # noqa: F401  (public here too)
-from .status import move_parcel
+from .status import move_parcel, revive_parcel
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: typed on phones
 
@@ -115,13 +115,14 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
     return parcel
 
 
-def cancel_parcel(parcel: Parcel, by=None, at=None) -> None:
+def cancel_parcel(parcel: Parcel, by=None, note=None, at=None) -> None:
     """Cancel a parcel that has not left its station (orders calls this when a fulfilment is
-    cancelled): it leaves the run it was planned on, whose cost the others then share.
+    cancelled): it leaves the run it was planned on, whose cost the others then share, and
+    its place in the station's daily capacity goes to the next parcel in line.
     Raises IllegalTransition when the parcel is already on its way."""
     station_id = parcel.current_station_id
     at = at or utcnow()
-    move_parcel(parcel, ParcelStatus.cancelled, by=by, at=at)
+    move_parcel(parcel, ParcelStatus.cancelled, by=by, note=note, at=at)
     link_id = next_link_id(parcel)
     entries = db.session.scalars(
         db.select(ManifestParcel)
@@ -141,6 +142,14 @@ def cancel_parcel(parcel: Parcel, by=None, at=None) -> None:
         consolidate(
             db.session.get(Station, station_id), now=at
         )  # its place goes to the next in line
+
+
+def restore_parcel(parcel: Parcel, by=None, note=None) -> None:
+    """A cancelled parcel whose order came back waits again at its origin, not yet received."""
+    revive_parcel(parcel, by=by, note=note)
+    parcel.leg_index = 0
+    parcel.current_station_id = None
+    db.session.flush()
 
 
 @dataclass

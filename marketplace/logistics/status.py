@@ -16,6 +16,10 @@ PARCEL_TRANSITIONS = {
     P.cancelled: set(),
 }
 
+# A cancelled parcel is final, except when its order comes back because a late online
+# payment arrived after expiry (orders.actions.payment_settled): it waits again at its origin.
+PARCEL_REVIVAL = {P.cancelled: {P.awaiting_handover}}
+
 MANIFEST_TRANSITIONS = {
     M.planned: {M.departed},
     M.departed: {M.arrived},
@@ -26,6 +30,11 @@ MANIFEST_TRANSITIONS = {
 def move_parcel(parcel: Parcel, to: ParcelStatus, by=None, note=None, at=None):
     """Change a parcel's status (IllegalTransition if not allowed); records the event."""
     return transition(parcel, to, PARCEL_TRANSITIONS, "parcel", by=by, note=note, at=at)
+
+
+def revive_parcel(parcel: Parcel, by=None, note=None):
+    """Bring the parcel of a revived order back to its origin; records the event."""
+    return transition(parcel, P.awaiting_handover, PARCEL_REVIVAL, "parcel", by=by, note=note)
 
 
 def move_manifest(manifest: Manifest, to: ManifestStatus, by=None, at=None):

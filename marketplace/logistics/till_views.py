@@ -12,7 +12,7 @@ from ..catalog.models import Product, ProductStatus
 from ..errors import DomainError
 from ..extensions import db
 from ..money import format_fen
-from ..orders import services as orders_services
+from ..orders import actions as sale
 from ..orders.models import Order, PaymentMethod
 from ..status import utcnow
 from . import cash
@@ -52,7 +52,7 @@ def assisted_order(station_id: int):
         # place_order takes (product id, quantity) pairs and checks the products itself.
         items = form.chosen_items()
         try:
-            order = orders_services.place_order(
+            order = sale.place_order(
                 current_user,
                 items,
                 station,

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from ..catalog.models import Product, ProductStatus
+from ..catalog.stock import MAX_QUANTITY, available_quantities
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from .labels import shown_name
 from .models import CartItem
-from .stock import MAX_QUANTITY, available_quantities
 
 SESSION_CART_KEY = "cart"
 

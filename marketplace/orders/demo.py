@@ -2,11 +2,12 @@
 one packed, one cancelled. Made only when products in stock and village points exist."""
 
 from ..accounts.services import find_user_by_login
+from ..catalog import stock
 from ..catalog.models import Cooperative, Product, ProductStatus
 from ..errors import DomainError
 from ..extensions import db
 from ..logistics.models import Station, StationKind
-from . import services, stock
+from . import actions
 from .models import Order, PaymentMethod
 
 DEMO_BUYER = "buyer@example.com"
@@ -35,16 +36,16 @@ def load(scale: str = "demo") -> str:
     placed = []
     for items in ([(p.id, 2) for p in products], [(products[0].id, 1)], [(products[-1].id, 1)]):
         try:
-            placed.append(services.place_order(buyer, items, pickup, CASH))
+            placed.append(actions.place_order(buyer, items, pickup, CASH))
         except DomainError:
             continue  # e.g. a pickup point the network cannot reach: skip that order
     if len(placed) >= 2:
         fulfilment = placed[1].fulfilments[0]
         manager = next(iter(fulfilment.cooperative.managers), None)
         if manager is not None:
-            services.mark_packed(fulfilment, by=manager)
+            actions.mark_packed(fulfilment, by=manager)
     if len(placed) >= 3:
-        services.cancel_order(placed[2], by=buyer, reason="demo: ordered twice by mistake")
+        actions.cancel_order(placed[2], by=buyer, reason="demo: ordered twice by mistake")
     return f"{len(placed)} demo orders for {DEMO_BUYER}"
 
 

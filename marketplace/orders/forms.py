@@ -17,9 +17,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..catalog.stock import MAX_QUANTITY
 from .labels import PAYMENT_METHOD
 from .models import PaymentMethod
-from .stock import MAX_QUANTITY
 
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 

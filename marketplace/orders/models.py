@@ -27,6 +27,14 @@ class OrderStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class CancelReason(StrEnum):
+    """Why an order was cancelled: set by the verb that cancelled it, never typed."""
+
+    buyer = "buyer"  # the buyer (or the operator who ordered for them) cancelled it
+    payment_expired = "payment_expired"  # the time to pay online ran out
+    payment_failed = "payment_failed"  # the online payment failed or could not start
+
+
 class FulfilmentStatus(StrEnum):
     pending_payment = "pending_payment"
     to_pack = "to_pack"
@@ -71,6 +79,8 @@ class Order(db.Model):
     pickup_station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
     payment_method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod))
     status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus), index=True)
+    # Set with the cancellation; only an expired payment lets an order come back.
+    cancel_reason: Mapped[CancelReason | None] = mapped_column(_enum(CancelReason))
     goods_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     shipping_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     total_fen: Mapped[int] = mapped_column(BigInteger, default=0)

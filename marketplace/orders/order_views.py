@@ -6,10 +6,11 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
+from ..catalog.services import can_manage
 from ..errors import DomainError
 from ..extensions import db
 from ..status import events_for
-from . import queries, services
+from . import actions, queries
 from .forms import CancelOrderForm, MarkPackedForm
 from .models import Fulfilment, FulfilmentStatus
 from .views import bp
@@ -40,7 +41,7 @@ def order_detail(key: str):
         order_events=events_for("order", order.id),
         fulfilment_events={f.id: events_for("fulfilment", f.id) for f in order.fulfilments},
         show_pickup_code=buyer_side,
-        cancel_form=CancelOrderForm() if buyer_side and services.can_cancel(order) else None,
+        cancel_form=CancelOrderForm() if buyer_side and actions.can_cancel(order) else None,
     )
 
 
@@ -53,7 +54,7 @@ def cancel(key: str):
     form = CancelOrderForm()
     if form.validate():
         try:
-            services.cancel_order(order, by=current_user, reason=form.reason.data or None)
+            actions.cancel_order(order, by=current_user, reason=form.reason.data or None)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "danger")
@@ -82,7 +83,7 @@ def packing_list():
 
 def _own_fulfilment_or_403(fulfilment_id: int) -> Fulfilment:
     fulfilment = db.session.get(Fulfilment, fulfilment_id) or abort(404)
-    if not services.manages(current_user, fulfilment.cooperative):
+    if not can_manage(current_user, fulfilment.cooperative):
         abort(403)
     return fulfilment
 
@@ -93,7 +94,7 @@ def mark_packed(fulfilment_id: int):
     fulfilment = _own_fulfilment_or_403(fulfilment_id)
     if MarkPackedForm().validate():
         try:
-            services.mark_packed(fulfilment, by=current_user)
+            actions.mark_packed(fulfilment, by=current_user)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "danger")

@@ -1,15 +1,11 @@
-"""The order and fulfilment status machines: the one place their statuses change."""
+"""The order and fulfilment status machines. Only `orders.actions` calls these: the verbs
+there are the one place a sale's statuses change."""
 
 from ..errors import IllegalTransition
-from ..logistics.models import Parcel, ParcelStatus
-from ..status import events_for, transition, utcnow
-from .models import Fulfilment, FulfilmentStatus, Order, OrderStatus
+from ..status import transition, utcnow
+from .models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderStatus
 
-OS, F, P = OrderStatus, FulfilmentStatus, ParcelStatus
-
-# The note on the cancellation of an online order whose payment session expired: the one
-# kind of cancelled order that may come back (see revive_order).
-EXPIRED_NOTE = "payment session expired"
+OS, F = OrderStatus, FulfilmentStatus
 
 ORDER_TRANSITIONS = {
     OS.pending_payment: {OS.confirmed, OS.cancelled},
@@ -28,49 +24,45 @@ FULFILMENT_TRANSITIONS = {
     F.cancelled: set(),
 }
 
+# A cancelled order is final, with one exception: an online order cancelled only because its
+# payment session expired comes back when the payment arrives late and all its stock can be
+# taken again. Kept apart from ORDER_TRANSITIONS so no other path uses it.
+REVIVAL_TRANSITIONS = {OS.cancelled: {OS.pending_payment}}
+FULFILMENT_REVIVAL_TRANSITIONS = {F.cancelled: {F.pending_payment}}
+
 
 def move_order(order: Order, to: OrderStatus, by=None, note=None):
     """Change an order's status (IllegalTransition if not allowed); records the event."""
     return transition(order, to, ORDER_TRANSITIONS, "order", by=by, note=note)
 
 
-def move_fulfilment(fulfilment: Fulfilment, to: FulfilmentStatus, by=None, note=None):
-    """Change a fulfilment's status (IllegalTransition if not allowed); records the event."""
-    event = transition(fulfilment, to, FULFILMENT_TRANSITIONS, "fulfilment", by=by, note=note)
+def move_fulfilment(fulfilment: Fulfilment, to: FulfilmentStatus, by=None, note=None, at=None):
+    """Change a fulfilment's status (IllegalTransition if not allowed); records the event.
+
+    The order is completed when its last live fulfilment is delivered.
+    """
+    event = transition(
+        fulfilment, to, FULFILMENT_TRANSITIONS, "fulfilment", by=by, note=note, at=at
+    )
     if to == F.delivered:
         fulfilment.delivered_at = event.at
         _complete_order_if_all_delivered(fulfilment.order, by)
     return event
 
 
-# A cancelled order is final, with one exception: an online order cancelled only because its
-# payment session expired comes back when the payment arrives late and all its stock can be
-# taken again (payments issue). Kept apart from ORDER_TRANSITIONS so no other path uses it.
-REVIVAL_TRANSITIONS = {OS.cancelled: {OS.pending_payment}}
-FULFILMENT_REVIVAL_TRANSITIONS = {F.cancelled: {F.pending_payment}}
-
-# The parcel moves this package makes (logistics makes all others): a cancelled order's
-# parcel, which has not left its origin, is cancelled; a revived order's parcel comes back.
-PARCEL_TRANSITIONS_BY_ORDERS = {
-    P.awaiting_handover: {P.cancelled},
-    P.at_station: {P.cancelled},
-    P.cancelled: {P.awaiting_handover},
-}
+# Cancelled because the online payment did not come in time (or Stripe reported it failed):
+# money that still arrives may revive the order. A buyer's cancellation never comes back.
+REVIVABLE = {CancelReason.payment_expired, CancelReason.payment_failed}
 
 
 def was_cancelled_by_expiry(order: Order) -> bool:
-    """True if the order's latest status change was the cancellation of an expired payment."""
-    events = events_for("order", order.id)
-    return (
-        order.status == OS.cancelled
-        and bool(events)
-        and events[-1].to_status == OS.cancelled
-        and events[-1].note == EXPIRED_NOTE
-    )
+    """True if the order is cancelled because its payment did not arrive in time."""
+    return order.status == OS.cancelled and order.cancel_reason in REVIVABLE
 
 
-def revive_order(order: Order, by=None, note=None) -> None:
-    """Bring an order cancelled by payment expiry back to pending_payment, with its fulfilments."""
+def revive(order: Order, by=None, note=None) -> None:
+    """Bring an order cancelled by payment expiry back to pending_payment, with its fulfilments
+    (their parcels are the caller's: logistics restores them)."""
     if not was_cancelled_by_expiry(order):
         raise IllegalTransition(
             "only an order cancelled by payment expiry can come back",
@@ -78,6 +70,7 @@ def revive_order(order: Order, by=None, note=None) -> None:
             to_status=str(OS.pending_payment),
         )
     transition(order, OS.pending_payment, REVIVAL_TRANSITIONS, "order", by=by, note=note)
+    order.cancel_reason = None
     for fulfilment in order.fulfilments:
         transition(
             fulfilment,
@@ -87,13 +80,6 @@ def revive_order(order: Order, by=None, note=None) -> None:
             by=by,
             note=note,
         )
-        if fulfilment.parcel is not None:
-            move_parcel(fulfilment.parcel, P.awaiting_handover, by=by, note=note)
-
-
-def move_parcel(parcel: Parcel, to: ParcelStatus, by=None, note=None):
-    """Cancel (or, on revival, restore) the parcel of an order; records the event."""
-    return transition(parcel, to, PARCEL_TRANSITIONS_BY_ORDERS, "parcel", by=by, note=note)
 
 
 def _complete_order_if_all_delivered(order: Order, by) -> None:

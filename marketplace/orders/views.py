@@ -18,12 +18,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..catalog import stock
 from ..catalog.models import Product
 from ..errors import DomainError
 from ..extensions import db
 from ..logistics.models import Station
+from . import actions, labels, queries, search
 from . import cart as carts
-from . import labels, queries, search, services, stock
 from .forms import BrowseForm, CartLineForm, CheckoutForm, RemoveFromCartForm
 from .labels import shown_name
 from .models import PaymentMethod
@@ -175,8 +176,8 @@ def checkout():
     if form.validate_on_submit():
         station = db.session.get(Station, form.pickup_station_id.data)
         try:
-            order = services.checkout_cart(current_user, station, form.payment_method.data)
-        except services.InsufficientStock as exc:
+            order = actions.checkout_cart(current_user, station, form.payment_method.data)
+        except actions.InsufficientStock as exc:
             db.session.rollback()
             _flash_shortages(exc.shortages)
             return redirect(url_for("orders.cart"))

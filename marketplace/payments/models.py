@@ -65,6 +65,8 @@ class Refund(db.Model):
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(500))
     provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # The key a Stripe refund is sent with, the same at every try (none for cash).
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     status: Mapped[RefundStatus] = mapped_column(_enum(RefundStatus))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

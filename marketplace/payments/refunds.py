@@ -1,21 +1,26 @@
 """Refunds: part or all of a fulfilment's money back to the buyer, through Stripe for online
-payments or as cash paid back at the pickup point; and the automatic refund of a payment
-that arrived for an order that could no longer be filled.
+payments or as cash paid back at the pickup point; the automatic refund of a payment that
+arrived for an order that could no longer be filled; and the full refund of a cancelled
+order's payment.
 
-A refund of a fulfilment whose sale was already recognised writes reversing income entries.
+A Stripe refund is two steps, so no row lock is held while Stripe is asked: the refund is
+recorded here as pending (under the sale's lock) and, once that is committed, `sending`
+sends it with an idempotency key of its own.
 """
 
 from flask_babel import lazy_gettext as _l
 
+from ..catalog.services import can_manage
 from ..errors import Conflict, DomainError
 from ..extensions import db
-from ..households.income import reverse_for_refund
 from ..money import format_fen, sum_fen
-from ..orders.models import Fulfilment, PaymentMethod
-from . import cash, stripe_gateway
-from .errors import PaymentServiceUnavailable
+from ..orders import actions as sale
+from ..orders.models import Fulfilment, Order, PaymentMethod
+from ..transaction import verb
+from . import cash
 from .models import Payment, PaymentProvider, PaymentStatus, Refund, RefundStatus
-from .status import move_refund, start_refund
+from .sending import expire_session_after_commit, send_after_commit
+from .status import move_payment, start_refund
 
 # Stored as the reason of automatic refunds (no one typed them); pages show them translated.
 AUTO_REFUND_EXPIRED = (
@@ -23,15 +28,15 @@ AUTO_REFUND_EXPIRED = (
     "goods were no longer available."
 )
 AUTO_REFUND_ALREADY_PAID = "Refunded automatically: this order had already been paid."
+REFUND_CANCELLED = "Refunded in full: the order was cancelled."
 _AUTO_REFUND_TEXT = {
+    REFUND_CANCELLED: _l("Refunded in full: the order was cancelled."),
     AUTO_REFUND_EXPIRED: _l(
         "Refunded automatically: your payment arrived after the order had expired and its "
         "goods were no longer available."
     ),
     AUTO_REFUND_ALREADY_PAID: _l("Refunded automatically: this order had already been paid."),
 }
-# Refund statuses after which Stripe will not pay the money back.
-FAILED_AT_STRIPE = {"failed", "canceled"}
 
 
 def paid_fen(fulfilment: Fulfilment) -> int:
@@ -62,24 +67,41 @@ def refunds_of_fulfilment(fulfilment: Fulfilment) -> list[Refund]:
     return list(db.session.scalars(stmt))
 
 
+def succeeded_refunds(fulfilment: Fulfilment) -> list[Refund]:
+    """The fulfilment's refunds that have been paid back, oldest first."""
+    stmt = (
+        db.select(Refund)
+        .where(Refund.fulfilment_id == fulfilment.id, Refund.status == RefundStatus.succeeded)
+        .order_by(Refund.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def succeeded_fen(fulfilment: Fulfilment, up_to: Refund) -> int:
+    """What the fulfilment's succeeded refunds up to and including `up_to` gave back."""
+    total = db.session.scalar(
+        db.select(sum_fen(Refund.amount_fen)).where(
+            Refund.fulfilment_id == fulfilment.id,
+            Refund.status == RefundStatus.succeeded,
+            Refund.id <= up_to.id,
+        )
+    )
+    return int(total)
+
+
 def can_refund(user, fulfilment: Fulfilment) -> bool:
-    """Administrators, and the managers of the fulfilment's cooperative, may refund it."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_admin:
-        return True
-    return any(manager.id == user.id for manager in fulfilment.cooperative.managers)
+    """Those who manage the fulfilment's cooperative (catalog's one rule) may refund it."""
+    return can_manage(user, fulfilment.cooperative)
 
 
-def _locked(fulfilment: Fulfilment) -> Fulfilment:
-    """Re-read the fulfilment under a row lock so two refunds cannot both take what is left."""
-    stmt = db.select(Fulfilment).where(Fulfilment.id == fulfilment.id).with_for_update()
-    return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
-
-
+@verb
 def refund_fulfilment(fulfilment: Fulfilment, amount_fen: int, reason: str, by=None) -> Refund:
-    """Refund `amount_fen` of a paid fulfilment, giving a reason; never more than is left."""
-    fulfilment = _locked(fulfilment)
+    """Refund `amount_fen` of a paid fulfilment, giving a reason; never more than is left.
+
+    Cash is paid back at once; a Stripe refund is recorded pending and sent after the
+    commit (`send_refund`), so its status is known once the request has committed.
+    """
+    sale.lock_sale(fulfilment.order_id)
     reason = (reason or "").strip()[:500]
     if not reason:
         raise DomainError(_l("Please give a reason for the refund."))
@@ -94,11 +116,9 @@ def refund_fulfilment(fulfilment: Fulfilment, amount_fen: int, reason: str, by=N
         )
     if fulfilment.order.payment_method == PaymentMethod.cash_at_pickup:
         refund = cash.refund_cash(fulfilment, amount_fen, reason, by=by)
-    else:
-        refund = _refund_online(fulfilment, amount_fen, reason, by)
-    if refund.status != RefundStatus.failed:
-        reverse_for_refund(refund)
-    return refund
+        sale.refund_recorded(refund)
+        return refund
+    return _refund_online(fulfilment, amount_fen, reason, by)
 
 
 def payment_refunded_fen(payment: Payment) -> int:
@@ -136,17 +156,50 @@ def _refund_online(fulfilment: Fulfilment, amount_fen: int, reason: str, by) -> 
     db.session.add(refund)
     db.session.flush()
     start_refund(refund, by=by, note=reason)
-    return _send(payment, refund, idempotency_key=f"refund-{refund.id}")
+    # Someone is waiting on the page: if Stripe cannot be reached, say so (failed) and let
+    # them try again, rather than leave it pending.
+    send_after_commit(refund, f"refund-{refund.id}", on_unreachable=RefundStatus.failed)
+    return refund
 
 
 def refund_reason(refund: Refund) -> str:
     """The refund's reason as the reader should see it (automatic ones translated)."""
+    # Display only: the sentences the system writes are shown in the reader's language.
     text = _AUTO_REFUND_TEXT.get(refund.reason)
-    return str(text) if text is not None and refund.created_by_id is None else refund.reason
+    return str(text) if text is not None else refund.reason
 
 
 def refund_payment_automatically(payment: Payment, reason: str) -> Refund | None:
     """Give back all that is left of a payment the order could not use (no one decides)."""
+    # One automatic refund per payment ever: a redelivered event that retries after a lost
+    # commit reuses this key, so Stripe does not pay the buyer back twice.
+    return _refund_rest(payment, reason, f"refund-auto-{payment.id}")
+
+
+def settle_cancelled_order(order: Order, by=None) -> list[Refund]:
+    """Money of an order just cancelled: a paid online payment is refunded in full (one
+    refund per payment, whatever happens twice), an open Checkout Session is expired at
+    Stripe so it can no longer be paid. Both calls to Stripe wait for the commit."""
+    refunds = []
+    payments = db.session.scalars(
+        db.select(Payment)
+        .where(Payment.order_id == order.id, Payment.provider == PaymentProvider.stripe)
+        .order_by(Payment.id)
+        .with_for_update()
+    ).all()
+    for payment in payments:
+        if payment.status == PaymentStatus.succeeded:
+            refund = _refund_rest(payment, REFUND_CANCELLED, f"refund-cancel-{payment.id}", by)
+            if refund is not None:
+                refunds.append(refund)
+        elif payment.status == PaymentStatus.pending:
+            move_payment(payment, PaymentStatus.expired, by=by, note="order cancelled")
+            if payment.provider_ref:
+                expire_session_after_commit(payment.provider_ref)
+    return refunds
+
+
+def _refund_rest(payment: Payment, reason: str, key: str, by=None) -> Refund | None:
     left = payment.amount_fen - payment_refunded_fen(payment)
     if left <= 0:
         return None
@@ -155,52 +208,12 @@ def refund_payment_automatically(payment: Payment, reason: str) -> Refund | None
         amount_fen=left,
         reason=reason,
         status=RefundStatus.pending,
+        created_by_id=getattr(by, "id", by),
     )
     db.session.add(refund)
     db.session.flush()
-    start_refund(refund, note=reason)
-    # One automatic refund per payment ever: a redelivered event that retries after a lost
-    # commit reuses this key, so Stripe does not pay the buyer back twice.
-    return _send(payment, refund, idempotency_key=f"refund-auto-{payment.id}")
-
-
-def _payment_intent(payment: Payment) -> str:
-    if payment.payment_intent_ref is None and payment.provider_ref:
-        try:
-            session = stripe_gateway.retrieve_checkout_session(payment.provider_ref)
-        except stripe_gateway.GatewayError as exc:
-            raise _unavailable() from exc
-        payment.payment_intent_ref = session.payment_intent
-    if payment.payment_intent_ref is None:
-        raise Conflict(_l("Stripe has no completed payment for this order."))
-    return payment.payment_intent_ref
-
-
-def _send(payment: Payment, refund: Refund, idempotency_key: str) -> Refund:
-    intent = _payment_intent(payment)
-    try:
-        result = stripe_gateway.create_refund(
-            payment_intent=intent,
-            amount_fen=refund.amount_fen,
-            idempotency_key=idempotency_key,
-            metadata={
-                "refund_id": str(refund.id),
-                "order_id": str(payment.order_id),
-                "fulfilment_id": str(refund.fulfilment_id or ""),
-            },
-        )
-    except stripe_gateway.GatewayError as exc:
-        raise _unavailable() from exc
-    refund.provider_ref = result.id
-    if result.status == "succeeded":
-        move_refund(refund, RefundStatus.succeeded)
-    elif result.status in FAILED_AT_STRIPE:
-        move_refund(refund, RefundStatus.failed, note=f"Stripe: {result.status}")
-    db.session.flush()
+    start_refund(refund, by=by, note=reason)
+    # Nobody waits for these: if Stripe cannot be reached the refund stays pending, and
+    # `send_pending_refunds` sends it again with the same key.
+    send_after_commit(refund, key, on_unreachable=None)
     return refund
-
-
-def _unavailable() -> PaymentServiceUnavailable:
-    return PaymentServiceUnavailable(
-        _l("We could not reach the payment service; nothing was refunded. Please try again later.")
-    )

@@ -1,9 +1,15 @@
 """Payments: sending a buyer to Stripe Checkout, and what an order's payments look like.
 
+Opening a Checkout Session is two steps, so no row lock is held while Stripe is asked:
+`start_checkout` (a verb, under the sale's lock) records the pending payment; once that is
+committed, `open_session` asks Stripe and records the session. The view or API handler
+returns `transaction.after_commit(...)` to run the second step.
+
 Refunds live in `refunds`, cash at the pickup point in `cash`, Stripe's webhook events in
 `webhooks`; the functions other packages call are re-exported here.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import force_locale, gettext
@@ -11,12 +17,11 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import Conflict
 from ..extensions import db
-from ..orders import services as orders_services
-from ..orders.models import Order, OrderStatus, PaymentMethod
+from ..orders import actions as sale
+from ..orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from ..status import utcnow
+from ..transaction import verb
 from . import stripe_gateway
-from .cash import record_cash_payment  # noqa: F401  (public: logistics calls it)
-from .errors import CheckoutCancelled, PaymentServiceUnavailable  # noqa: F401
 from .models import Payment, PaymentProvider, PaymentStatus
 from .refunds import (  # noqa: F401  (public)
     can_refund,
@@ -27,6 +32,7 @@ from .refunds import (  # noqa: F401  (public)
     refunded_fen,
     refunds_of_fulfilment,
 )
+from .sending import expire_session_after_commit, send_pending_refunds  # noqa: F401
 from .status import move_payment, start_payment
 
 # How long an unpaid online order holds its stock (the Checkout Session's lifetime).
@@ -77,39 +83,56 @@ def _line_items(order: Order, locale: str | None) -> list[tuple[str, int, int]]:
     return items
 
 
+@dataclass
+class CheckoutStart:
+    """Where starting to pay led: a payment whose Checkout page the buyer is sent to, or the
+    order cancelled with a message for the buyer (kept: returned, never raised)."""
+
+    order_id: int
+    payment_id: int | None = None
+    checkout_url: str | None = None
+    cancelled: object = None  # the message, when the order had to be cancelled
+    success_url: str = ""
+    cancel_url: str = ""
+    locale: str | None = None
+
+
+@verb
 def start_checkout(
     order: Order, success_url: str, cancel_url: str, locale: str | None = None
-) -> Payment:
-    """Create (or reuse) the Stripe Checkout Session for an unpaid online order.
+) -> CheckoutStart:
+    """Record the pending payment of an unpaid online order (or reuse the open one).
 
-    Returns the pending Payment whose `checkout_url` the buyer is sent to. If Stripe cannot
-    be reached, or the time to pay has run out, the order is expired (its stock released)
-    and CheckoutCancelled is raised: the caller commits, so the release is kept, and shows
-    the message.
+    If the order's time to pay has run out, the order is cancelled and its stock released
+    instead (`cancelled` says so). Call `open_session` once this is committed.
     """
     # Locked so a double click cannot open two sessions (and hold the stock twice).
-    stmt = db.select(Order).where(Order.id == order.id).with_for_update()
-    order = db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+    order = sale.lock_sale(order.id)
+    start = CheckoutStart(order.id, success_url=success_url, cancel_url=cancel_url, locale=locale)
     if order.payment_method != PaymentMethod.stripe:
         raise Conflict(_l("This order is paid in cash at the pickup point."))
     if order.status != OrderStatus.pending_payment:
         raise Conflict(_l("This order is not waiting for payment."))
-    existing = open_checkout(order)
-    if existing is not None:
-        return existing
-    if _pending_checkouts(order):
+    now = utcnow()
+    pending = _pending_checkouts(order)
+    usable = [p for p in pending if p.expires_at and p.expires_at > now]
+    if usable:
+        # Open already, or being opened by a request a moment ago (the same idempotency key
+        # gives the same session).
+        start.payment_id, start.checkout_url = usable[0].id, usable[0].checkout_url
+        return start
+    if pending:
         # The order's time to pay has run out (Stripe's "expired" event may still be on its
         # way): a new session would hold the stock a second time.
-        for payment in _pending_checkouts(order):
+        for payment in pending:
             move_payment(payment, PaymentStatus.expired, note="time to pay ran out")
-        orders_services.expire_order(order)
-        db.session.flush()
-        raise CheckoutCancelled(
-            _l("The time to pay for this order ran out, so it was cancelled. Please order again.")
+        sale.payment_expired(order)
+        start.cancelled = _l(
+            "The time to pay for this order ran out, so it was cancelled. Please order again."
         )
+        return start
     if not online_payment_available():
         raise Conflict(_l("Online payment is not available."))
-    now = utcnow()
     payment = Payment(
         order_id=order.id,
         provider=PaymentProvider.stripe,
@@ -121,6 +144,17 @@ def start_checkout(
     db.session.add(payment)
     db.session.flush()
     start_payment(payment, by=order.buyer_id)
+    start.payment_id = payment.id
+    return start
+
+
+def open_session(start: CheckoutStart) -> CheckoutStart:
+    """Ask Stripe for the Checkout Session of a started payment (no lock held), then record
+    it; if Stripe cannot be reached, the order is cancelled and its goods put back on sale."""
+    if start.cancelled or start.checkout_url or start.payment_id is None:
+        return start
+    payment = db.session.get(Payment, start.payment_id)
+    order = db.session.get(Order, start.order_id)
     metadata = {
         "order_reference": order.reference,
         "order_id": str(order.id),
@@ -128,31 +162,51 @@ def start_checkout(
     }
     try:
         session = stripe_gateway.create_checkout_session(
-            line_items=_line_items(order, locale),
-            success_url=success_url,
-            cancel_url=cancel_url,
-            expires_at=now + HOLD + STRIPE_MARGIN,
+            line_items=_line_items(order, start.locale),
+            success_url=start.success_url,
+            cancel_url=start.cancel_url,
+            # From the payment, not the clock: a retry sends the very same request.
+            expires_at=payment.expires_at + STRIPE_MARGIN,
             client_reference_id=order.reference,
             metadata=metadata,
             idempotency_key=f"checkout-{order.reference}-{payment.id}",
             customer_email=order.buyer.email if order.buyer else None,
-            locale=locale,
+            locale=start.locale,
         )
     except stripe_gateway.GatewayError as exc:
-        move_payment(payment, PaymentStatus.failed, note=str(exc)[:500])
-        orders_services.expire_order(order)
-        db.session.flush()
-        raise CheckoutCancelled(
-            _l(
-                "We could not reach the payment service, so the order was cancelled and "
-                "its goods put back on sale. Please try again later, or choose to pay in "
-                "cash at the pickup point."
-            )
-        ) from exc
-    payment.provider_ref = session.id
-    payment.checkout_url = session.url
-    db.session.flush()
-    return payment
+        db.session.rollback()
+        _session_refused(start.payment_id, str(exc))
+        start.cancelled = _l(
+            "We could not reach the payment service, so the order was cancelled and "
+            "its goods put back on sale. Please try again later, or choose to pay in "
+            "cash at the pickup point."
+        )
+        return start
+    start.checkout_url = _record_session(start.payment_id, session.id, session.url)
+    return start
+
+
+@verb
+def _record_session(payment_id: int, session_id: str, url: str) -> str | None:
+    payment = db.session.get(Payment, payment_id)
+    sale.lock_sale(payment.order_id)
+    db.session.refresh(payment, with_for_update=True)
+    payment.provider_ref, payment.checkout_url = session_id, url
+    if payment.status != PaymentStatus.pending:
+        # Cancelled while Stripe was asked: the session must not be paid.
+        expire_session_after_commit(session_id)
+        return None
+    return url
+
+
+@verb
+def _session_refused(payment_id: int, why: str) -> None:
+    payment = db.session.get(Payment, payment_id)
+    sale.lock_sale(payment.order_id)
+    db.session.refresh(payment, with_for_update=True)
+    if payment.status == PaymentStatus.pending:
+        move_payment(payment, PaymentStatus.failed, note=why[:500])
+    sale.payment_expired(payment.order, reason=CancelReason.payment_failed)
 
 
 def payments_for_order(order: Order) -> list[Payment]:

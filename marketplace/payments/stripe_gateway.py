@@ -172,6 +172,14 @@ def retrieve_checkout_session(session_id: str) -> CheckoutSession:
     return _session(session)
 
 
+def expire_checkout_session(session_id: str) -> CheckoutSession:
+    """Expire an open Checkout Session so it can no longer be paid (Stripe refuses if it is
+    already complete or expired: GatewayError)."""
+    client = _client()
+    session = _call("checkout session expiry", client.v1.checkout.sessions.expire, session_id)
+    return _session(session)
+
+
 def create_refund(
     *, payment_intent: str, amount_fen: int, idempotency_key: str, metadata: dict[str, str]
 ) -> RefundResult:

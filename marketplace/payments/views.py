@@ -19,14 +19,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
+from .. import transaction
 from ..errors import DomainError
 from ..extensions import csrf, db
 from ..money import fen_to_yuan, format_fen
 from ..orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
+from ..transaction import after_commit, on_commit
 from . import services, stripe_gateway, webhooks
-from .errors import CheckoutCancelled, PaymentServiceUnavailable
 from .forms import RefundForm
-from .models import RefundStatus
+from .models import Refund, RefundStatus
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 log = logging.getLogger(__name__)
@@ -69,14 +70,17 @@ def start_checkout(order_id):
         + "?session_id={CHECKOUT_SESSION_ID}"
     )
     cancel_url = url_for(".checkout_return", order_id=order.id, left=1, _external=True)
-    try:
-        payment = services.start_checkout(order, success_url, cancel_url, locale=g.locale_code)
-    except CheckoutCancelled as exc:
-        db.session.commit()  # keep the cancellation: the stock is back on sale
-        flash(exc.message, "danger")
-        return redirect(back)
-    db.session.commit()
-    return redirect(payment.checkout_url, code=303)
+    start = services.start_checkout(order, success_url, cancel_url, locale=g.locale_code)
+
+    def go_to_stripe():
+        # After the commit: no row lock is held while Stripe is asked for the session.
+        opened = services.open_session(start)
+        if opened.cancelled:
+            flash(opened.cancelled, "danger")  # the order stays cancelled, stock on sale
+            return redirect(back)
+        return redirect(opened.checkout_url, code=303)
+
+    return after_commit(go_to_stripe)
 
 
 @bp.get("/orders/<int:order_id>/return")
@@ -109,17 +113,31 @@ def stripe_webhook():
         return jsonify(error="invalid signature"), 400
     try:
         outcome = webhooks.process_stripe_event(event)
-        db.session.commit()
     except IntegrityError:
-        db.session.rollback()
+        # A concurrent delivery of the same event wrote its row first (the flush waited
+        # for it to commit): this one changes nothing.
+        transaction.rollback()
         if webhooks.already_processed(event["id"]):
             return jsonify(received=True, outcome="already processed")
         raise
-    except PaymentServiceUnavailable:
-        # Nothing is kept, so Stripe's next delivery of this event tries again.
-        db.session.rollback()
-        return jsonify(error="payment service unavailable; retry later"), 503
     return jsonify(received=True, outcome=outcome)
+
+
+def _flash_refund(refund_id: int) -> None:
+    refund = db.session.get(Refund, refund_id)
+    amount = format_fen(refund.amount_fen)
+    if refund.status == RefundStatus.pending:
+        flash(_("Refund of %(amount)s sent; Stripe will confirm it.", amount=amount))
+    elif refund.status == RefundStatus.failed:
+        flash(
+            _(
+                "We could not reach the payment service; nothing was refunded. "
+                "Please try again later."
+            ),
+            "danger",
+        )
+    else:
+        flash(_("Refunded %(amount)s.", amount=amount), "success")
 
 
 @bp.route("/fulfilments/<int:fulfilment_id>/refund", methods=["GET", "POST"])
@@ -145,12 +163,9 @@ def refund_fulfilment(fulfilment_id):
             flash(exc.message, "danger")
             status = exc.status_code
         else:
-            db.session.commit()
-            amount = format_fen(refund.amount_fen)
-            if refund.status == RefundStatus.pending:
-                flash(_("Refund of %(amount)s sent; Stripe will confirm it.", amount=amount))
-            else:
-                flash(_("Refunded %(amount)s.", amount=amount), "success")
+            # Registered after the refund's own sending: by then Stripe has answered.
+            refund_id = refund.id
+            on_commit(lambda: _flash_refund(refund_id))
             return redirect(url_for(".refund_fulfilment", fulfilment_id=fulfilment.id))
     elif request.method == "POST":
         status = 400

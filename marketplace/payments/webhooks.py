@@ -11,15 +11,16 @@ stock if it is still there, or is refunded automatically.
 import logging
 
 from ..extensions import db
-from ..orders import services as orders_services
-from ..orders.models import Order, OrderStatus
+from ..orders import actions as sale
+from ..orders.models import CancelReason, OrderStatus
+from ..transaction import verb
 from .models import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
 from .refunds import (
     AUTO_REFUND_ALREADY_PAID,
     AUTO_REFUND_EXPIRED,
-    FAILED_AT_STRIPE,
     refund_payment_automatically,
 )
+from .sending import FAILED_AT_STRIPE
 from .status import move_payment, move_refund
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def already_processed(event_id: str) -> bool:
     return db.session.get(WebhookEvent, event_id) is not None
 
 
+@verb
 def process_stripe_event(event: dict) -> str:
     """Apply one verified Stripe event exactly once; returns what happened.
 
@@ -52,8 +54,14 @@ def process_stripe_event(event: dict) -> str:
 
 
 def _locked(model, *conditions):
-    stmt = db.select(model).where(*conditions).with_for_update()
-    return db.session.execute(stmt.execution_options(populate_existing=True)).scalars().first()
+    """The row, locked after its order's sale (the lock order every sale path follows)."""
+    found = db.session.scalars(db.select(model).where(*conditions)).first()
+    if found is None:
+        return None
+    order_id = found.order_id if isinstance(found, Payment) else found.payment.order_id
+    sale.lock_sale(order_id)
+    stmt = db.select(model).where(model.id == found.id).with_for_update()
+    return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
 
 
 def _payment_for(session: dict) -> Payment | None:
@@ -72,18 +80,18 @@ def _remember_intent(payment: Payment, session: dict) -> None:
 
 
 def _settle(payment: Payment) -> str:
-    """The money has arrived: confirm the order, re-take its stock, or give the money back."""
+    """The money has arrived: orders confirms the order (taking its stock again if it had
+    expired), or payments gives the money back."""
     if payment.status == PaymentStatus.succeeded:
         return "already paid"
-    order = _locked(Order, Order.id == payment.order_id)
     move_payment(payment, PaymentStatus.succeeded)
-    if order.status == OrderStatus.pending_payment:
-        orders_services.confirm_payment(order)
+    order = payment.order
+    was_cancelled = order.status == OrderStatus.cancelled
+    if sale.payment_settled(order):
+        if was_cancelled:
+            return "paid after expiry; stock taken again; order confirmed"
         return "paid; order confirmed"
     if order.status == OrderStatus.cancelled:
-        if orders_services.reallocate_order(order):
-            orders_services.confirm_payment(order)
-            return "paid after expiry; stock taken again; order confirmed"
         refund_payment_automatically(payment, AUTO_REFUND_EXPIRED)
         return "paid after expiry; stock gone; refunded automatically"
     refund_payment_automatically(payment, AUTO_REFUND_ALREADY_PAID)
@@ -118,7 +126,7 @@ def async_payment_failed(session: dict) -> str:
     if payment.status != PaymentStatus.pending:
         return f"ignored: payment already {payment.status}"
     move_payment(payment, PaymentStatus.failed, note="async payment failed")
-    cancelled = orders_services.expire_order(payment.order)
+    cancelled = sale.payment_expired(payment.order, reason=CancelReason.payment_failed)
     return "payment failed; order cancelled" if cancelled else "payment failed"
 
 
@@ -130,7 +138,7 @@ def session_expired(session: dict) -> str:
     if payment.status != PaymentStatus.pending:
         return f"ignored: payment already {payment.status}"
     move_payment(payment, PaymentStatus.expired)
-    cancelled = orders_services.expire_order(payment.order)
+    cancelled = sale.payment_expired(payment.order)
     return "expired; order cancelled, stock released" if cancelled else "expired"
 
 
@@ -153,6 +161,7 @@ def charge_refunded(charge: dict) -> str:
         fits = status is None and settled + refund.amount_fen <= refunded_at_stripe
         if status == "succeeded" or fits:
             move_refund(refund, RefundStatus.succeeded, note="charge.refunded")
+            sale.refund_recorded(refund)
             settled += refund.amount_fen
             confirmed += 1
         elif status in FAILED_AT_STRIPE:
@@ -171,6 +180,7 @@ def refund_updated(refund_object: dict) -> str:
         return f"ignored: refund already {refund.status}"
     if status == "succeeded":
         move_refund(refund, RefundStatus.succeeded, note="refund.updated")
+        sale.refund_recorded(refund)
     elif status in FAILED_AT_STRIPE:
         move_refund(refund, RefundStatus.failed, note=f"Stripe: {status}")
     return f"refund {refund.status}"

@@ -3,7 +3,7 @@ only makes sure every delivered and paid demo sale has its income recognised (th
 rules write each sale's entries exactly once, so running it again changes nothing)."""
 
 from ..extensions import db
-from ..households.income import recognise_if_due
+from ..orders.actions import recognise_income_if_due
 from ..orders.models import Fulfilment, FulfilmentStatus
 
 
@@ -18,5 +18,5 @@ def load(scale: str = "demo") -> str:
         )
         .order_by(Fulfilment.id)
     ).all()
-    recognised = sum(1 for fulfilment in due if recognise_if_due(fulfilment))
+    recognised = sum(1 for fulfilment in due if recognise_income_if_due(fulfilment))
     return f"{recognised} delivered sales recognised"

@@ -49,7 +49,7 @@ CASH_COLUMNS = (
     "id", "station_id", "order_id", "fulfilment_id", "amount_fen", "kind", "by_id", "at", "note",
 )  # fmt: skip
 EVENT_COLUMNS = ("id", "subject", "subject_id", "from_status", "to_status", "by_id", "note", "at")
-CHINA = timedelta(hours=8)  # order references carry the local date, as orders.services does
+CHINA = timedelta(hours=8)  # order references carry the local date, as orders.checkout does
 PARCEL_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # as logistics.services.new_parcel_code
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ..households.income import distributable_fen
+from ..households.income import distributable_fen, reversal_parts
 from ..money import split_largest_remainder
 from .registry import Registry
 from .supply import Supply
@@ -92,13 +92,12 @@ def income_rows(reg: Registry, t: Trade, s: Supply, ids: Ids, start) -> Iterator
                 cache.clear()
     by_fulfilment = refund_ids(t, ids)
     for f, sales in sorted(refunded.items()):
-        standing = sum(r[9] for r in sales)
-        share = reg.coop_share_bp[t.f_coop[f]]
-        total = min(distributable_fen(t.f_refund_fen[f], share), standing)
-        if total <= 0:
-            continue
+        lines = range(t.f_lstart[f], t.f_lstart[f + 1])
+        goods = sum(t.l_qty[line] * reg.product_price[t.l_product[line]] for line in lines)
+        standing = [r[9] for r in sales]
+        # The service's own rule (one refund per generated fulfilment, nothing reversed yet).
+        parts = reversal_parts(standing, sum(standing), 0, t.f_refund_fen[f], goods)
         at = start + timedelta(seconds=t.f_refund_at[f])
-        parts = split_largest_remainder(total, [r[9] for r in sales])
         for sale, fen in zip(sales, parts, strict=True):
             if fen:
                 yield (entry, *sale[1:8], by_fulfilment[f], -fen, "reversal", at)

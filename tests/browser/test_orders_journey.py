@@ -4,7 +4,7 @@ log in at checkout, pay cash at the village point and see the order."""
 import pytest
 
 from marketplace.extensions import db
-from marketplace.orders.services import place_order
+from marketplace.orders.actions import place_order
 from tests.orders.shop import build_shop
 
 pytestmark = pytest.mark.browser

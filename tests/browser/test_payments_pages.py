@@ -2,8 +2,6 @@
 
 import pytest
 
-from marketplace.extensions import db
-from marketplace.payments import services
 from tests.payments import conftest as payments
 
 # The payments fixtures (Stripe stand-in, signed webhooks, orders), beside the browser ones.
@@ -27,10 +25,9 @@ def test_buyer_waits_for_confirmation_then_sees_the_refund(
     live_server, page, screenshot, create_order, create_user, stripe_standin, send_event
 ):
     waiting = create_order()
-    services.start_checkout(waiting, "http://x/ok", "http://x/back")
+    payments.open_checkout(waiting)
     paid = create_order(shipping_fen=800)
-    payment = services.start_checkout(paid, "http://x/ok", "http://x/back")
-    db.session.commit()
+    payment = payments.open_checkout(paid)
     send_event("checkout.session.completed", stripe_standin.pay(payment.provider_ref))
     create_user(email="admin@example.com", roles=["admin"], name="State admin")
 

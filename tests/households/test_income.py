@@ -7,13 +7,9 @@ import pytest
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.extensions import db
-from marketplace.households.income import (
-    distributable_fen,
-    recognise_if_due,
-    reverse_for_refund,
-    split_line,
-)
+from marketplace.households.income import distributable_fen, split_line
 from marketplace.households.models import IncomeEntry, IncomeKind
+from marketplace.orders.actions import recognise_income_if_due, refund_recorded
 from marketplace.orders.models import FulfilmentStatus
 from marketplace.orders.status import mark_paid, move_fulfilment
 from tests.reports.conftest import refund
@@ -101,7 +97,7 @@ def test_a_half_refund_reverses_half_in_the_same_proportions(worked_example, sel
     sales_before = [(e.id, e.amount_fen) for e in ledger(fulfilment_id=fulfilment.id)]
 
     first = refund(fulfilment, 11996)
-    reversals = reverse_for_refund(first)
+    reversals = refund_recorded(first)
     assert [e.amount_fen for e in reversals] == [-3599, -2399, -899, -2699]
     assert all(e.kind == IncomeKind.reversal and e.refund_id == first.id for e in reversals)
     assert by_household(reversals) == {h1.id: -3599, h2.id: -3298, h3.id: -2699}
@@ -115,7 +111,7 @@ def test_a_half_refund_reverses_half_in_the_same_proportions(worked_example, sel
     assert kept == sales_before
 
     second = refund(fulfilment, 11996)
-    assert sum(e.amount_fen for e in reverse_for_refund(second)) == -9597
+    assert sum(e.amount_fen for e in refund_recorded(second)) == -9597
     assert by_household(ledger(fulfilment_id=fulfilment.id)) == {h1.id: 0, h2.id: 0, h3.id: 0}
 
 
@@ -123,8 +119,8 @@ def test_reversing_the_same_refund_twice_writes_nothing_more(worked_example, sel
     lily, lot_a, lot_b, *_ = worked_example
     fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]))
     full = refund(fulfilment, 23992 + 800)  # goods and shipping: reverses all the income
-    assert sum(e.amount_fen for e in reverse_for_refund(full)) == -19193
-    assert reverse_for_refund(full) == []
+    assert sum(e.amount_fen for e in refund_recorded(full)) == -19193
+    assert refund_recorded(full) == []
     assert sum(e.amount_fen for e in ledger(fulfilment_id=fulfilment.id)) == 0
 
 
@@ -134,10 +130,10 @@ def test_a_refund_before_recognition_is_reversed_when_the_sale_is_recognised(
     lily, lot_a, lot_b, *_ = worked_example
     fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]), delivered=False)
     early = refund(fulfilment, 11996)
-    assert reverse_for_refund(early) == []  # nothing recognised yet
+    assert refund_recorded(early) == []  # nothing recognised yet
 
     move_fulfilment(fulfilment, FulfilmentStatus.delivered)
-    entries = recognise_if_due(fulfilment)
+    entries = recognise_income_if_due(fulfilment)
     assert sum(e.amount_fen for e in entries if e.kind == IncomeKind.sale) == 19193
     assert sum(e.amount_fen for e in entries if e.kind == IncomeKind.reversal) == -9596
     assert sum(e.amount_fen for e in ledger(fulfilment_id=fulfilment.id)) == 9597
@@ -147,14 +143,14 @@ def test_repeated_delivery_and_payment_events_recognise_once(worked_example, sel
     lily, lot_a, lot_b, *_ = worked_example
     fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]), delivered=False, paid=False)
 
-    assert recognise_if_due(fulfilment) == []  # neither delivered nor paid
+    assert recognise_income_if_due(fulfilment) == []  # neither delivered nor paid
     move_fulfilment(fulfilment, FulfilmentStatus.delivered)
-    assert recognise_if_due(fulfilment) == []  # delivered, not yet paid
+    assert recognise_income_if_due(fulfilment) == []  # delivered, not yet paid
     mark_paid(fulfilment)
-    first = recognise_if_due(fulfilment)
+    first = recognise_income_if_due(fulfilment)
     # The webhook is retried, the operator scans again, a job re-runs: nothing more.
     mark_paid(fulfilment)
-    again = [recognise_if_due(fulfilment) for _ in range(3)]
+    again = [recognise_income_if_due(fulfilment) for _ in range(3)]
     db.session.commit()
 
     assert len(first) == 4 and again == [[], [], []]
@@ -167,7 +163,7 @@ def test_a_stale_copy_of_the_fulfilment_cannot_recognise_twice(worked_example, s
     fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]))
     # Another request recognised it; this one still holds the old state in memory.
     set_committed_value(fulfilment, "income_recognised_at", None)
-    assert recognise_if_due(fulfilment) == []
+    assert recognise_income_if_due(fulfilment) == []
     assert len(ledger(fulfilment_id=fulfilment.id)) == 4
 
 
@@ -219,5 +215,5 @@ def test_units_given_back_to_a_lot_earn_nothing(
     db.session.add(LineAllocation(line=line, lot_id=lot_2.id, quantity=2, released_at=utcnow()))
     db.session.flush()
 
-    recognise_if_due(fulfilment)
+    recognise_income_if_due(fulfilment)
     assert by_household(ledger(fulfilment_id=fulfilment.id)) == {h1.id: 200}

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from marketplace.extensions import db
-from marketplace.households.income import recognise_if_due, reverse_for_refund
 from marketplace.households.models import HouseholdIncomeMonth, IncomeEntry
 from marketplace.households.rollup import add_ledger_from, month_of
+from marketplace.orders.actions import recognise_income_if_due, refund_recorded
 from marketplace.orders.models import FulfilmentStatus
 from marketplace.orders.status import move_fulfilment
 from marketplace.reports.queries import households
@@ -42,12 +42,12 @@ def test_rollup_equals_the_ledger_after_sales_and_refunds(
     may = sell((lily, [(lot, 3)]), at=datetime(2026, 5, 31, 15, 59))
     june = sell((lily, [(lot, 5)]), at=datetime(2026, 5, 31, 16, 0))
     sell((lily, [(lot, 2)]), at=datetime(2026, 6, 20))
-    reverse_for_refund(refund(june, 2999 * 2))
+    refund_recorded(refund(june, 2999 * 2))
     early = sell((lily, [(lot, 4)]), delivered=False)
     refund(early, 2999)  # refunded before recognition: reversed when recognised
     move_fulfilment(early, FulfilmentStatus.delivered)
-    assert recognise_if_due(early)
-    reverse_for_refund(refund(may, 2999 * 3))  # the whole of May's sale
+    assert recognise_income_if_due(early)
+    refund_recorded(refund(may, 2999 * 3))  # the whole of May's sale
     db.session.commit()
 
     assert rollup() == ledger_by_month()
@@ -63,7 +63,7 @@ def test_rebuilding_from_the_ledger_gives_the_same_rollup(
     lily = create_product(cooperative=create_cooperative(producer_share_bp=7000), price_fen=1999)
     lot = create_lot(product=lily, quantity=50, contributions=[(create_household(), 50)])
     fulfilment = sell((lily, [(lot, 7)]), at=datetime(2026, 3, 2))
-    reverse_for_refund(refund(fulfilment, 1999))
+    refund_recorded(refund(fulfilment, 1999))
     kept = rollup()
     db.session.execute(db.delete(HouseholdIncomeMonth))
     add_ledger_from(0)

@@ -1,11 +1,9 @@
 """Station operators' pages: only their own stations; scans, hand-over, manifests, cash."""
 
-import pytest
 
 from marketplace.extensions import db
 from marketplace.logistics.models import CashKind, CashMovement, ParcelStatus
 from marketplace.logistics.scans import record_scan
-from marketplace.orders import services as orders_services
 
 
 def scan(client, station, code, action):
@@ -181,9 +179,6 @@ def test_the_assisted_order_form_is_for_village_points(client, auth, line, creat
     assert client.get(f"/stations/{line.t1.id}/assisted-order").status_code == 404
 
 
-@pytest.mark.skipif(
-    not hasattr(orders_services, "place_order"), reason="orders.services.place_order not merged"
-)
 def test_an_operator_orders_for_a_villager_who_pays_cash_at_pickup(
     client, auth, line, create_cooperative, create_product, create_lot
 ):

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.logistics.models import Station
+from marketplace.orders.actions import InsufficientStock, place_order
 from marketplace.orders.models import LineAllocation, Order, OrderLine
-from marketplace.orders.services import InsufficientStock, place_order
 from tests.conftest import make_test_config
 
 BUYERS = 50

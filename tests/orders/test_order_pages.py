@@ -3,8 +3,8 @@
 import pytest
 
 from marketplace.extensions import db
+from marketplace.orders.actions import place_order
 from marketplace.orders.models import FulfilmentStatus, OrderStatus, PaymentMethod
-from marketplace.orders.services import place_order
 
 CASH = PaymentMethod.cash_at_pickup
 

@@ -9,9 +9,9 @@ from marketplace.catalog.models import SupplyLot
 from marketplace.errors import Conflict, DomainError
 from marketplace.extensions import db
 from marketplace.logistics.models import ParcelStatus
-from marketplace.orders import services
+from marketplace.orders import actions as services
+from marketplace.orders.actions import InsufficientStock, place_order
 from marketplace.orders.models import FulfilmentStatus, OrderStatus, PaymentMethod
-from marketplace.orders.services import InsufficientStock, place_order
 from marketplace.status import events_for
 
 CASH = PaymentMethod.cash_at_pickup

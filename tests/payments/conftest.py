@@ -9,6 +9,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from marketplace import transaction
 from marketplace.extensions import db
 from marketplace.orders.models import (
     Fulfilment,
@@ -20,6 +21,7 @@ from marketplace.orders.models import (
     PaymentMethod,
 )
 from marketplace.payments import services
+from marketplace.payments.models import Payment
 from marketplace.status import record_initial_status
 
 from .stripe_standin import StripeStandin, sign
@@ -159,6 +161,16 @@ def create_order(app, buyer, create_station, create_lot):
     return create_order
 
 
+def open_checkout(order, success_url="http://x/ok", cancel_url="http://x/back") -> Payment:
+    """Start paying online as the checkout page does: the payment is recorded and committed,
+    then the Checkout Session is opened at the stand-in and recorded."""
+    start = services.start_checkout(order, success_url, cancel_url)
+    transaction.commit()
+    services.open_session(start)
+    transaction.commit()
+    return db.session.get(Payment, start.payment_id)
+
+
 @pytest.fixture
 def checkout(app, create_order, create_lot, stripe_standin):
     """An online order for 4 units of a 10-unit lot, with its Checkout Session open."""
@@ -166,8 +178,6 @@ def checkout(app, create_order, create_lot, stripe_standin):
     def checkout(quantity=4, lot=None):
         lot = lot or create_lot(quantity=10)
         order = create_order(items=[(lot, quantity)])
-        payment = services.start_checkout(order, "http://x/ok", "http://x/back")
-        db.session.commit()
-        return order, lot, payment
+        return order, lot, open_checkout(order)
 
     return checkout

@@ -117,9 +117,26 @@ class StripeStandin:
                     404, "invalid_request_error", "No such session", "resource_missing"
                 )
             return session
+        if method == "POST" and path.startswith("/v1/checkout/sessions/"):
+            return self._expire_session(path.split("/")[4])
         if method == "POST" and path == "/v1/refunds":
             return self._create_refund(params)
         raise StandinError(404, "invalid_request_error", f"Unrecognized request URL ({path})")
+
+    def _expire_session(self, session_id: str) -> dict:
+        """POST /v1/checkout/sessions/{id}/expire: only an open session can be expired."""
+        session = self.sessions.get(session_id)
+        if session is None:
+            raise StandinError(404, "invalid_request_error", "No such session", "resource_missing")
+        if session["status"] != "open":
+            raise StandinError(
+                400,
+                "invalid_request_error",
+                f"Only Checkout Sessions with a status in [open] can be expired, "
+                f"but this Checkout Session has status {session['status']}.",
+            )
+        session["status"] = "expired"
+        return session
 
     def _create_session(self, params: dict) -> dict:
         now = int(time.time())

@@ -2,6 +2,7 @@
 
 import pytest
 
+from marketplace import transaction
 from marketplace.extensions import db
 from marketplace.payments import services
 from marketplace.payments.models import Refund, RefundStatus
@@ -16,7 +17,7 @@ def test_charge_refunded_marks_a_pending_refund_succeeded(
     stripe_standin.refund_status = "pending"
     fulfilment = db.session.get(type(order), order.id).fulfilments[0]
     refund = services.refund_fulfilment(fulfilment, 1000, "Bruised fruit", by=None)
-    db.session.commit()
+    transaction.commit()  # sends it to Stripe
     assert refund.status == RefundStatus.pending
 
     send_event("charge.refunded", stripe_standin.charge_for(paid["payment_intent"]))
@@ -33,10 +34,10 @@ def test_charge_refunded_without_a_refund_list_trusts_the_refunded_total(
     stripe_standin.refund_status = "pending"
     fulfilment = db.session.get(type(order), order.id).fulfilments[0]
     first = services.refund_fulfilment(fulfilment, 1000, "Late", by=None)
-    db.session.commit()
+    transaction.commit()  # sends it to Stripe
     charge = stripe_standin.charge_for(paid["payment_intent"], with_refund_list=False)
     second = services.refund_fulfilment(fulfilment, 500, "Also late", by=None)
-    db.session.commit()
+    transaction.commit()  # sends it to Stripe
 
     send_event("charge.refunded", charge)
 
@@ -53,7 +54,7 @@ def test_refund_updated_settles_an_asynchronous_refund(
     stripe_standin.refund_status = "pending"
     fulfilment = db.session.get(type(order), order.id).fulfilments[0]
     refund = services.refund_fulfilment(fulfilment, 700, "Wrong size", by=None)
-    db.session.commit()
+    transaction.commit()  # sends it to Stripe
     sent = dict(stripe_standin.refunds[refund.provider_ref], status=stripe_status)
 
     send_event("refund.updated", sent)

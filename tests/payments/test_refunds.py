@@ -2,17 +2,19 @@
 
 import pytest
 
+from marketplace import transaction
 from marketplace.errors import Conflict, DomainError
 from marketplace.extensions import db
-from marketplace.households.income import recognise_if_due
 from marketplace.households.models import IncomeEntry, IncomeKind
 from marketplace.logistics.models import CashKind, CashMovement
+from marketplace.orders.actions import recognise_income_if_due
 from marketplace.orders.models import FulfilmentStatus as F
 from marketplace.orders.models import Order
 from marketplace.orders.status import mark_paid, move_fulfilment
 from marketplace.payments import services, stripe_gateway
-from marketplace.payments.errors import PaymentServiceUnavailable
 from marketplace.payments.models import Payment, PaymentProvider, Refund, RefundStatus
+from marketplace.status import events_for
+from tests.payments.conftest import open_checkout
 
 
 @pytest.fixture
@@ -20,8 +22,7 @@ def paid_online_order(app, create_order, create_lot, create_product, stripe_stan
     """An online order of 2 x ¥25.00 plus ¥8.00 delivery, paid through the webhook."""
     lot = create_lot(product=create_product(price_fen=2500), quantity=10)
     order = create_order(items=[(lot, 2)], shipping_fen=800)
-    payment = services.start_checkout(order, "http://x/ok", "http://x/back")
-    db.session.commit()
+    payment = open_checkout(order)
     send_event("checkout.session.completed", stripe_standin.pay(payment.provider_ref))
     db.session.expire_all()
     return db.session.get(Order, order.id)
@@ -37,9 +38,9 @@ def test_a_partial_then_a_full_refund_go_back_through_stripe(paid_online_order, 
     assert services.refundable_fen(fulfilment) == 5800
 
     first = services.refund_fulfilment(fulfilment, 2500, "One bag was crushed", by=None)
-    db.session.commit()
+    transaction.commit()  # sends it to Stripe
     second = services.refund_fulfilment(fulfilment, 3300, "Buyer returned the rest", by=None)
-    db.session.commit()
+    transaction.commit()  # sends it to Stripe
 
     assert [r.status for r in (first, second)] == [RefundStatus.succeeded] * 2
     sent = stripe_standin.posts_to("/v1/refunds")
@@ -57,7 +58,7 @@ def test_a_partial_then_a_full_refund_go_back_through_stripe(paid_online_order, 
 def test_a_refund_larger_than_what_is_left_is_refused(paid_online_order, stripe_standin):
     fulfilment = paid_online_order.fulfilments[0]
     services.refund_fulfilment(fulfilment, 5000, "Most of it", by=None)
-    db.session.commit()
+    transaction.commit()  # sends it to Stripe
 
     with pytest.raises(DomainError, match="at most ¥8.00"):
         services.refund_fulfilment(fulfilment, 801, "A little more", by=None)
@@ -65,6 +66,25 @@ def test_a_refund_larger_than_what_is_left_is_refused(paid_online_order, stripe_
 
     assert len(stripe_standin.posts_to("/v1/refunds")) == 1
     assert db.session.scalar(db.select(db.func.count(Refund.id))) == 1
+
+
+def test_the_refund_page_says_when_stripe_cannot_be_reached(
+    app, client, auth, paid_online_order, create_user, closed_port_url
+):
+    fulfilment = paid_online_order.fulfilments[0]
+    create_user(email="admin@example.com", roles=["admin"])
+    app.config["STRIPE_API_BASE"] = closed_port_url
+    auth.login("admin@example.com")
+
+    done = client.post(
+        f"/payments/fulfilments/{fulfilment.id}/refund",
+        data={"amount": "10.00", "reason": "Bruised"},
+        follow_redirects=True,
+    )
+
+    assert "nothing was refunded" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert services.refundable_fen(fulfilment) == 5800
 
 
 def test_the_refund_page_refuses_more_than_is_left_and_sends_nothing(
@@ -146,7 +166,7 @@ def test_a_cash_refund_is_recorded_as_cash_paid_back_at_the_pickup_point(
     staff = create_user(email="admin@example.com", roles=["admin"])
 
     refund = services.refund_fulfilment(fulfilment, 1000, "Short weight", by=staff)
-    db.session.commit()
+    transaction.commit()  # sends it to Stripe
 
     assert refund.status == RefundStatus.succeeded
     payment = db.session.get(Payment, refund.payment_id)
@@ -175,12 +195,12 @@ def test_a_refund_after_the_sale_was_recognised_reverses_the_households_income(
     fulfilment = order.fulfilments[0]
     _deliver(fulfilment)
     mark_paid(fulfilment)
-    [sale] = recognise_if_due(fulfilment)
+    [sale] = recognise_income_if_due(fulfilment)
     db.session.commit()
     assert sale.amount_fen == 3200  # 80 % of ¥40.00
 
     refund = services.refund_fulfilment(fulfilment, 1000, "One bag missing", by=None)
-    db.session.commit()
+    transaction.commit()  # sends it to Stripe
 
     [reversal] = db.session.scalars(
         db.select(IncomeEntry).where(IncomeEntry.kind == IncomeKind.reversal)
@@ -197,6 +217,7 @@ def test_a_refund_looks_up_the_payment_intent_when_the_webhook_did_not_carry_it(
     db.session.commit()
 
     refund = services.refund_fulfilment(paid_online_order.fulfilments[0], 100, "Late", by=None)
+    transaction.commit()  # sends it to Stripe
 
     assert refund.status == RefundStatus.succeeded
     gets = [r for r in stripe_standin.requests if r["method"] == "GET"]
@@ -204,16 +225,19 @@ def test_a_refund_looks_up_the_payment_intent_when_the_webhook_did_not_carry_it(
     assert payment.payment_intent_ref in stripe_standin.intents
 
 
-def test_stripe_unreachable_during_a_refund_records_nothing(
+def test_stripe_unreachable_during_a_refund_refunds_nothing(
     app, paid_online_order, closed_port_url
 ):
     app.config["STRIPE_API_BASE"] = closed_port_url
+    fulfilment = paid_online_order.fulfilments[0]
 
-    with pytest.raises(PaymentServiceUnavailable):
-        services.refund_fulfilment(paid_online_order.fulfilments[0], 100, "Late", by=None)
-    db.session.rollback()
+    refund = services.refund_fulfilment(fulfilment, 100, "Late", by=None)
+    transaction.commit()  # Stripe is asked after the commit, and cannot be reached
 
-    assert db.session.scalar(db.select(db.func.count(Refund.id))) == 0
+    # Recorded as failed (with why), so it counts for nothing and can be asked again.
+    assert refund.status == RefundStatus.failed and refund.provider_ref is None
+    assert services.refundable_fen(fulfilment) == 5800
+    assert events_for("refund", refund.id)[-1].note.startswith("Stripe:")
 
 
 def test_the_gateway_replays_a_refund_sent_twice_with_the_same_key(

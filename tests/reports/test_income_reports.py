@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from marketplace.extensions import db
-from marketplace.households.income import reverse_for_refund
 from marketplace.households.models import IncomeEntry
+from marketplace.orders.actions import refund_recorded
 from marketplace.regions.models import Region
 from marketplace.regions.services import get_by_code
 from marketplace.reports.queries import areas, households, trend
@@ -125,7 +125,7 @@ def test_household_report_area_rollup_trend_and_ledger_agree_to_the_fen(
     scenario, refund, request_context, with_refund
 ):
     if with_refund:
-        reverse_for_refund(refund(scenario.sales[1], 6000))
+        refund_recorded(refund(scenario.sales[1], 6000))
         db.session.commit()
     start = this_year().start_utc
     ledger = ledger_sum(since=start)

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from marketplace.extensions import db
-from marketplace.households.income import reverse_for_refund
 from marketplace.logistics.models import Link, Manifest, ManifestParcel, Parcel, ParcelScan
+from marketplace.orders.actions import refund_recorded
 from marketplace.regions.services import get_by_code
 from marketplace.reports.queries import coverage, logistics, sales, statement
 from marketplace.reports.services import Filters, local_today
@@ -173,7 +173,7 @@ def test_sales_by_product_cooperative_county_and_ovop(scenario):
 
 def test_cooperative_statement_takes_the_platform_fee_per_line_and_refunds(scenario, refund):
     """Fee 5 % per line, rounded down: Yongjing 23,992 -> 1,199; 18,000 -> 900; 5,998 -> 299."""
-    reverse_for_refund(refund(scenario.sales[1], 6000))
+    refund_recorded(refund(scenario.sales[1], 6000))
     db.session.commit()
     rows = {r["cooperative"]: r for r in statement.build(this_year(platform_fee_bp=500)).rows()}
     yongjing, hezheng = rows["Yongjing Lily Co-op"], rows["Hezheng Pear Co-op"]

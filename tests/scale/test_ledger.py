@@ -3,8 +3,9 @@
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.households.income import recognise_if_due, reverse_for_refund, split_line
+from marketplace.households.income import split_line
 from marketplace.households.models import IncomeEntry, IncomeKind
+from marketplace.orders.actions import recognise_income_if_due, refund_recorded
 from marketplace.orders.models import Fulfilment, FulfilmentStatus
 from marketplace.payments.models import Refund
 
@@ -95,7 +96,7 @@ def test_recognising_a_delivered_fulfilment_again_writes_the_generated_entries(t
             db.session.delete(entry)
         fulfilment.income_recognised_at = None
         db.session.flush()
-        replayed = recognise_if_due(fulfilment, at=at)
+        replayed = recognise_income_if_due(fulfilment, at=at)
         assert [(e.contribution_id, e.order_line_id, e.amount_fen) for e in replayed] == shape
     db.session.rollback()
 
@@ -112,6 +113,6 @@ def test_refund_reversals_are_what_reverse_for_refund_writes(generate_tiny):
         for entry in generated:
             db.session.delete(entry)
         db.session.flush()
-        replayed = reverse_for_refund(refund, at=refund.created_at)
+        replayed = refund_recorded(refund, at=refund.created_at)
         assert [(e.contribution_id, e.order_line_id, e.amount_fen) for e in replayed] == shape
     db.session.rollback()

@@ -13,8 +13,8 @@ from collections import defaultdict
 
 from sqlalchemy import func, update
 
-from ..catalog.models import SupplyLot
 from ..extensions import db
+from .models import SupplyLot
 
 # Most units of one product in one order (and in one cart line).
 MAX_QUANTITY = 999

@@ -1,0 +1,169 @@
+"""Building a new order: the requested quantities and products checked, one fulfilment per
+cooperative with its lines and the lots their units came from, a parcel planned for each.
+
+`orders.actions.place_order` is the verb; this module is its parts and flushes only.
+"""
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from ..catalog import stock
+from ..catalog.models import Product, ProductStatus
+from ..errors import Conflict, DomainError
+from ..extensions import db
+from ..logistics import services as logistics
+from ..logistics.models import StationKind
+from ..status import record_initial_status
+from .labels import shown_name
+from .models import Fulfilment, FulfilmentStatus, LineAllocation, OrderLine, PaymentMethod
+
+# References carry the date in China, where the buyers and stations are.
+REFERENCE_TZ = ZoneInfo("Asia/Shanghai")
+
+# Refusals name the argument at fault in `details["field"]` (payment_method, items,
+# pickup_station) so the API can say which request field was wrong.
+
+
+class InsufficientStock(Conflict):
+    """Some lines are short; `.shortages` = [{product_id, name, requested, available}]."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, shortages: list[dict]):
+        super().__init__(_l("Insufficient stock: not enough left for some items."))
+        self.shortages = shortages
+        self.details = {"shortages": shortages}
+
+
+def provisional_reference() -> str:
+    """A unique placeholder reference, replaced by `order_reference` once the id is known."""
+    return f"new-{uuid4().hex[:24]}"
+
+
+def order_reference(order_id: int, now: datetime) -> str:
+    """'LX-20261129-000123': the local date of the order and its (unique) id."""
+    local = now.replace(tzinfo=UTC).astimezone(REFERENCE_TZ)
+    return f"LX-{local:%Y%m%d}-{order_id:06d}"
+
+
+def payment_method(value) -> PaymentMethod:
+    """The payment method asked for (DomainError naming the field if it is not one)."""
+    try:
+        return PaymentMethod(value)
+    except ValueError:
+        raise DomainError(_l("Choose a way to pay."), field="payment_method") from None
+
+
+def requested_quantities(items) -> dict[int, int]:
+    """{product_id: units} from [(product_id, quantity)], each at least 1 and at most the cap."""
+    requested: dict[int, int] = defaultdict(int)
+    for product_id, quantity in items:
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            raise DomainError(_l("The quantity must be at least 1."), field="items")
+        requested[int(product_id)] += quantity
+    if not requested:
+        raise DomainError(_l("Your cart is empty."), field="items")
+    if max(requested.values()) > stock.MAX_QUANTITY:
+        raise DomainError(
+            _l("At most %(max)d of one product can be ordered at a time.", max=stock.MAX_QUANTITY),
+            field="items",
+        )
+    return dict(sorted(requested.items()))
+
+
+def check_pickup_point(station) -> None:
+    """Refuse anything but an open village point as the place to pick the order up."""
+    if station is None or station.kind != StationKind.village_point or not station.active:
+        raise DomainError(
+            _l("Choose a village point to pick the order up."), field="pickup_station"
+        )
+
+
+def products_for_sale(requested: dict[int, int]) -> dict[int, Product]:
+    """The requested products, each existing and on sale (DomainError naming the field)."""
+    stmt = (
+        db.select(Product)
+        .where(Product.id.in_(requested))
+        .options(selectinload(Product.cooperative))
+    )
+    products = {p.id: p for p in db.session.scalars(stmt)}
+    for product_id in requested:
+        product = products.get(product_id)
+        if product is None:
+            raise DomainError(_l("One of the products no longer exists."), field="items")
+        if product.status != ProductStatus.active:
+            raise DomainError(
+                _l("%(name)s is not for sale at the moment.", name=shown_name(product)),
+                field="items",
+            )
+    return products
+
+
+def shortages(products, requested, available) -> list[dict]:
+    """The short lines of a refused checkout, as InsufficientStock reports them."""
+    # None: unknown until the savepoint was rolled back; read it now.
+    unknown = [pid for pid, units in available.items() if units is None]
+    fresh = stock.available_quantities(unknown) if unknown else {}
+    return [
+        {
+            "product_id": pid,
+            "name": products[pid].name_zh,
+            "requested": requested[pid],
+            "available": fresh.get(pid, units) if units is None else units,
+        }
+        for pid, units in sorted(available.items())
+    ]
+
+
+def write_order(order, products, requested, taken, pickup_station, actor) -> None:
+    """Write the order's fulfilments (one per cooperative), lines, allocations and parcels."""
+    cash = order.payment_method == PaymentMethod.cash_at_pickup
+    db.session.add(order)
+    db.session.flush()
+    order.reference = order_reference(order.id, order.created_at)
+
+    by_cooperative = defaultdict(list)
+    for product_id in requested:
+        by_cooperative[products[product_id].cooperative_id].append(products[product_id])
+    for cooperative_id in sorted(by_cooperative):
+        fulfilment = Fulfilment(
+            order=order,
+            cooperative=by_cooperative[cooperative_id][0].cooperative,
+            status=FulfilmentStatus.to_pack if cash else FulfilmentStatus.pending_payment,
+        )
+        db.session.add(fulfilment)
+        for product in by_cooperative[cooperative_id]:
+            quantity = requested[product.id]
+            line = OrderLine(
+                order=order,
+                fulfilment=fulfilment,
+                product=product,
+                product_name=product.name_zh,
+                unit=product.unit,
+                unit_weight_g=product.unit_weight_g,
+                quantity=quantity,
+                unit_price_fen=product.price_fen,
+                line_fen=quantity * product.price_fen,
+            )
+            db.session.add(line)
+            for lot_id, units in taken[product.id]:
+                line.allocations.append(LineAllocation(lot_id=lot_id, quantity=units))
+        fulfilment.goods_fen = sum(line.line_fen for line in fulfilment.lines)
+        fulfilment.shipping_fen = 0  # shipping is not charged yet
+        # Owed until paid: in cash at pickup, or online (mark_paid sets it to 0).
+        fulfilment.amount_due_fen = fulfilment.goods_fen + fulfilment.shipping_fen
+    order.goods_fen = sum(f.goods_fen for f in order.fulfilments)
+    order.shipping_fen = sum(f.shipping_fen for f in order.fulfilments)
+    order.total_fen = order.goods_fen + order.shipping_fen
+    db.session.flush()
+
+    record_initial_status(order, "order", by=actor)
+    for fulfilment in order.fulfilments:
+        record_initial_status(fulfilment, "fulfilment", by=actor)
+        logistics.plan_parcel(fulfilment, pickup_station, now=order.created_at)
+    db.session.flush()
