@@ -48,6 +48,8 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format marketplace tests bench wsgi.py
 	$(VENV)/bin/ruff check --fix marketplace tests bench wsgi.py
 
+## One worker per core, each with its own database; a test file stays on one worker.
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: install-test lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

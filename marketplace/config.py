@@ -57,4 +57,7 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # A werkzeug hash method. scrypt is slow on purpose (about 0.1 s a hash); the test
+        # suite, which makes hundreds of users, sets a cheap one.
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
     }

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -56,8 +57,12 @@ class User(UserMixin, db.Model):
         return Role.admin in self.roles
 
     def set_password(self, password: str) -> None:
-        # scrypt: a slow, memory-hard KDF (werkzeug's default).
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        # scrypt by default: a slow, memory-hard KDF. The stored hash names its method, so
+        # check_password reads hashes made with any setting.
+        method = "scrypt"
+        if has_app_context():
+            method = current_app.config.get("PASSWORD_HASH_METHOD", method)
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -20,7 +20,11 @@ def test_register_creates_a_buyer_and_logs_in(client):
     assert response.status_code == 302
     user = db.session.scalar(db.select(User).where(User.email == "wang@example.com"))
     assert user is not None and user.roles == set()
-    assert user.password_hash.startswith("scrypt:")
+    # Hashed with the configured method (the suite's cheap one; scrypt by default, below).
+    assert (
+        user.password_hash.startswith("pbkdf2:sha256:1$")
+        and "secret-pass" not in user.password_hash
+    )
     assert client.get("/account").status_code == 200
 
 
@@ -173,3 +177,17 @@ def test_a_visitors_cart_survives_registration(client, create_product):
     )
     item = db.session.scalar(db.select(CartItem))
     assert item is not None and (item.product_id, item.quantity) == (product.id, 2)
+
+
+def test_passwords_are_hashed_with_the_configured_method(app, create_user, monkeypatch):
+    from marketplace.config import load_config
+
+    monkeypatch.delenv("PASSWORD_HASH_METHOD", raising=False)
+    assert load_config(app.instance_path)["PASSWORD_HASH_METHOD"] == "scrypt"
+    cheap = create_user(email="cheap@example.com", password="pw-cheap-1")
+    assert cheap.password_hash.startswith("pbkdf2:sha256:1$")
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    slow = create_user(email="slow@example.com", password="pw-slow-1")
+    assert slow.password_hash.startswith("scrypt:")
+    assert cheap.check_password("pw-cheap-1") and slow.check_password("pw-slow-1")
+    assert not slow.check_password("pw-cheap-1")
