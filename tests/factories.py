@@ -6,20 +6,11 @@ import pytest
 
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
-from marketplace.orders.actions import recognise_income_if_due
 from marketplace.orders.models import (
-    Fulfilment,
     FulfilmentStatus,
-    LineAllocation,
-    Order,
-    OrderLine,
-    OrderStatus,
-    PaymentMethod,
 )
-from marketplace.orders.status import mark_paid, move_fulfilment
 from marketplace.regions.models import Region, RegionLevel
 from marketplace.regions.services import get_by_code
-from marketplace.status import record_initial_status
 
 F = FulfilmentStatus
 
@@ -247,77 +238,158 @@ def create_link(app):
 
 _refs = itertools.count(1)
 
+# How far create_sale takes a sale, in order.
+STAGES = ("placed", "paid", "packed", "in_transit", "ready", "delivered")
+_REACHED = {
+    "packed": {F.packed, F.in_transit, F.ready_for_pickup, F.delivered},
+    "in_transit": {F.in_transit, F.ready_for_pickup, F.delivered},
+    "ready": {F.ready_for_pickup, F.delivered},
+    "delivered": {F.delivered},
+}
+
 
 @pytest.fixture
-def sell(app, create_station):
-    """sell((product, [(lot, qty), ...], unit_price_fen=None), ..., delivered=True, paid=True,
-    recognise=True, at=None) -> Fulfilment: a sale built row by row with the order models,
-    moved through the real fulfilment status machine, paid and its income recognised.
+def create_sale(app, create_user, create_station):
+    """create_sale((product, quantity | [(lot, qty), ...][, unit_price_fen]), ...,
+    pickup=None, buyer=None, payment="cash", until="delivered", at=None, express=False)
+    -> the Fulfilment (of the first cooperative; `.order` has the rest).
 
-    Every line must be of one cooperative's products (one fulfilment). Lines are priced at
-    the product's price unless a price is given.
+    A sale made the way a buyer and the stations make one: `orders.actions.place_order`
+    (stock taken from the lots, the parcel planned), Stripe's `checkout.session.completed`
+    through the real webhook handler for online orders, then every scan the parcel's route
+    asks for (`next_scan`), by an operator of each station, up to `until`:
+    placed, paid (online), packed (received at the origin point), in_transit, ready, or
+    delivered (handed over with the pickup code and the cash due; income recognised).
+
+    Two things a test may fix that a buyer does not choose: which lots supply a line
+    (given as [(lot, qty), ...], the other lots of the product hold back their units while
+    the order takes stock, first in first out as always) and the price (the product's price
+    for the moment of the order). A cooperative without a village point gets one in its
+    village; without `pickup` the parcel is picked up there. `at` is when it all happens.
     """
+    from marketplace.catalog.models import SupplyLot
+    from marketplace.logistics.itinerary import next_scan
+    from marketplace.logistics.models import Station
+    from marketplace.logistics.scans import record_scan
+    from marketplace.orders.actions import place_order
+    from marketplace.regions.models import Region
+
     made = {}
 
-    def sell(*lines, delivered=True, paid=True, recognise=True, at=None):
-        if "buyer" not in made:
-            # A buyer who never logs in: no password hash to compute (scrypt is slow).
-            made["buyer"] = User(
-                email=f"buyer{next(_refs)}@example.com", name="买家", password_hash="!"
-            )
-            db.session.add(made["buyer"])
-            made["pickup"] = create_station()
-        cooperative_id = lines[0][0].cooperative_id
-        order = Order(
-            reference=f"T{next(_refs):09d}",
-            buyer_id=made["buyer"].id,
-            pickup_station_id=made["pickup"].id,
-            payment_method=PaymentMethod.cash_at_pickup,
-            status=OrderStatus.confirmed,
-        )
-        db.session.add(order)
-        db.session.flush()
-        record_initial_status(order, "order")
-        fulfilment = Fulfilment(
-            order=order, cooperative_id=cooperative_id, status=F.pending_payment
-        )
-        db.session.add(fulfilment)
-        db.session.flush()
-        record_initial_status(fulfilment, "fulfilment")
-        goods = 0
+    def operator_of(station):
+        for user in station.operators:
+            if Role.station_operator in user.roles:
+                return user
+        user = create_user(name="站点操作员", roles=["station_operator"])
+        station.operators.append(user)
+        return user
+
+    def home_station(cooperative):
+        if cooperative.home_station_id is None:
+            village = db.session.get(Region, cooperative.village_id)
+            cooperative.home_station_id = create_station("village_point", village).id
+            db.session.flush()
+        return db.session.get(Station, cooperative.home_station_id)
+
+    def choose_lots(product, takes):
+        """Leave only the chosen units on sale; returns how to put the rest back."""
+        chosen = {lot.id: qty for lot, qty in takes}
+        lots = db.session.scalars(db.select(SupplyLot).where(SupplyLot.product_id == product.id))
+        held = []
+        for lot in lots:
+            keep = chosen.get(lot.id, 0)
+            assert lot.remaining >= keep, f"lot {lot.code} has only {lot.remaining} units"
+            held.append((lot, lot.remaining - keep))
+            lot.remaining = keep
+        return held
+
+    def pay_online(order, at):
+        from marketplace.payments.services import _record_session, start_checkout
+        from marketplace.payments.webhooks import process_stripe_event
+
+        # Only the HTTP call to Stripe is left out (the payments tests make it, against the
+        # stand-in): the session is recorded and completed as Stripe would report it.
+        app.config["STRIPE_SECRET_KEY"], key = "sk_test_factory", app.config["STRIPE_SECRET_KEY"]
+        try:
+            start = start_checkout(order, "http://localhost/ok", "http://localhost/cancel")
+        finally:
+            app.config["STRIPE_SECRET_KEY"] = key
+        session_id = f"cs_test_sale_{next(_refs)}"
+        _record_session(start.payment_id, session_id, f"https://checkout.stripe.com/{session_id}")
+        event = {
+            "id": f"evt_sale_{next(_refs)}",
+            "type": "checkout.session.completed",
+            "data": {
+                "object": {
+                    "id": session_id,
+                    "payment_status": "paid",
+                    "amount_total": order.total_fen,
+                    "payment_intent": f"pi_sale_{next(_refs)}",
+                }
+            },
+        }
+        process_stripe_event(event)
+
+    def scan_until(fulfilment, until, at):
+        parcel = fulfilment.parcel
+        while fulfilment.status not in _REACHED[until]:
+            step = next_scan(parcel)
+            assert step is not None, f"parcel {parcel.code} stopped at {parcel.status}"
+            station = db.session.get(Station, step.station_id)
+            extra = {}
+            if step.action == "handed_over":
+                due = fulfilment.amount_due_fen
+                extra = {"pickup_code": parcel.pickup_code, "cash_received_fen": due or None}
+            record_scan(parcel, station, step.action, operator_of(station), at=at, **extra)
+            db.session.refresh(fulfilment)
+
+    def create_sale(
+        *lines, pickup=None, buyer=None, payment="cash", until="delivered", at=None, **plan
+    ):
+        assert until in STAGES, until
+        if buyer is None:
+            if "buyer" not in made:
+                made["buyer"] = create_user(email=f"buyer{next(_refs)}@example.com", name="买家")
+            buyer = made["buyer"]
+        products = [spec[0] for spec in lines]
+        pickup = pickup or home_station(products[0].cooperative)
+        for product in products:
+            home_station(product.cooperative)
+        held, prices = [], []
+        items = []
         for spec in lines:
-            product, takes = spec[0], spec[1]
-            price = spec[2] if len(spec) > 2 else product.price_fen
-            assert product.cooperative_id == cooperative_id, "one cooperative per fulfilment"
-            quantity = sum(q for _, q in takes)
-            line = OrderLine(
-                order=order,
-                fulfilment=fulfilment,
-                product_id=product.id,
-                product_name=product.name_zh,
-                unit=product.unit,
-                unit_weight_g=product.unit_weight_g,
-                quantity=quantity,
-                unit_price_fen=price,
-                line_fen=price * quantity,
-            )
-            db.session.add(line)
-            for lot, qty in takes:
-                lot.remaining -= qty
-                db.session.add(LineAllocation(line=line, lot_id=lot.id, quantity=qty))
-            goods += price * quantity
-        fulfilment.goods_fen = order.goods_fen = order.total_fen = goods
-        fulfilment.amount_due_fen = goods
+            product, amount = spec[0], spec[1]
+            if isinstance(amount, int):
+                items.append((product.id, amount))
+            else:
+                held.extend(choose_lots(product, amount))
+                items.append((product.id, sum(qty for _, qty in amount)))
+            if len(spec) > 2:
+                prices.append((product, product.price_fen))
+                product.price_fen = spec[2]
         db.session.flush()
-        for status in (F.to_pack, F.packed, F.ready_for_pickup):
-            move_fulfilment(fulfilment, status)
-        if delivered:
-            move_fulfilment(fulfilment, F.delivered)
-        if paid:
-            mark_paid(fulfilment)
-        if recognise:
-            recognise_income_if_due(fulfilment, at=at)
+        method = "cash_at_pickup" if payment == "cash" else payment
+        order = place_order(buyer, items, pickup, method, now=at, **plan)
+        for lot, back in held:
+            db.session.refresh(lot)
+            lot.remaining += back
+        for product, price in prices:
+            product.price_fen = price
+        db.session.flush()
+        fulfilments = sorted(order.fulfilments, key=lambda f: f.id)
+        if until != "placed" and method == "stripe":
+            pay_online(order, at)
+        if STAGES.index(until) > STAGES.index("paid"):
+            for fulfilment in fulfilments:
+                scan_until(fulfilment, until, at)
+        db.session.commit()
+        return fulfilments[0]
+
+    def advance(fulfilment, until="delivered", at=None):
+        """Take a sale made with an earlier `until` further along, by the same scans."""
+        scan_until(fulfilment, until, at)
         db.session.commit()
         return fulfilment
 
-    return sell
+    create_sale.advance = advance
+    return create_sale

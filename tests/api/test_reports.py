@@ -8,7 +8,9 @@ from marketplace.extensions import db
 
 
 @pytest.fixture
-def sales(create_village, create_cooperative, create_product, create_household, create_lot, sell):
+def sales(
+    create_village, create_cooperative, create_product, create_household, create_lot, create_sale
+):
     """Lily sold in Yongjing in 2026 and once in Dongxiang, at the turn of the year."""
     yongjing = create_village("622923100")
     one = create_household(village=yongjing, members=4, household_no="YJ-1")
@@ -18,7 +20,7 @@ def sales(create_village, create_cooperative, create_product, create_household, 
     )
     lot = create_lot(lily, contributions=[(one, 30), (two, 20), ("马商贩", 50)])
     # 4 x 25.00 = 100.00; producers' 75% = 7500 fen: 2250 / 1500 / 3750 by 30:20:50.
-    sell((lily, [(lot, 4)]), at=datetime(2026, 6, 1, 9))
+    create_sale((lily, [(lot, 4)]), at=datetime(2026, 6, 1, 9))
 
     dongxiang = create_village("622926100")
     three = create_household(village=dongxiang, members=5, household_no="DX-1")
@@ -27,7 +29,7 @@ def sales(create_village, create_cooperative, create_product, create_household, 
     )
     potato_lot = create_lot(potato, contributions=[(three, 10)])
     # 2027-01-01 01:00 in China: income of 2027, not 2026.
-    sell((potato, [(potato_lot, 1)]), at=datetime(2026, 12, 31, 17))
+    create_sale((potato, [(potato_lot, 1)]), at=datetime(2026, 12, 31, 17))
     return {"one": one, "two": two, "three": three}
 
 

@@ -14,7 +14,7 @@ from marketplace.orders.models import FulfilmentStatus
 from marketplace.orders.status import mark_paid, move_fulfilment
 from tests.reports.conftest import refund
 
-# Importing the refund fixture registers it for this module too (`sell` is shared).
+# Importing the refund fixture registers it for this module too (`create_sale` is shared).
 SALE_FIXTURES = (refund,)
 
 
@@ -42,7 +42,7 @@ def worked_example(create_cooperative, create_product, create_household, create_
     return lily, lot_a, lot_b, h1, h2, h3
 
 
-def test_two_lot_three_household_example_is_split_to_the_fen(worked_example, sell):
+def test_two_lot_three_household_example_is_split_to_the_fen(worked_example, create_sale):
     """One line of 8 bags at 2,999 fen: 5 bags from lot A, 3 from lot B.
 
     line value        8 x 2,999                      = 23,992 fen
@@ -57,7 +57,7 @@ def test_two_lot_three_household_example_is_split_to_the_fen(worked_example, sel
     per household: 1 -> 7,198; 2 -> 4,798 + 1,799 = 6,597; 3 -> 5,398; sum 19,193.
     """
     lily, lot_a, lot_b, h1, h2, h3 = worked_example
-    fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]))
+    fulfilment = create_sale((lily, [(lot_a, 5), (lot_b, 3)]))
 
     entries = ledger(fulfilment_id=fulfilment.id)
     assert [(e.household_id, e.lot_id, e.amount_fen) for e in entries] == [
@@ -72,16 +72,16 @@ def test_two_lot_three_household_example_is_split_to_the_fen(worked_example, sel
     assert fulfilment.income_recognised_at == entries[0].recognised_at
 
 
-def test_split_line_parts_always_sum_to_the_distributable_amount(worked_example, sell):
+def test_split_line_parts_always_sum_to_the_distributable_amount(worked_example, create_sale):
     lily, lot_a, lot_b, *_ = worked_example
-    fulfilment = sell((lily, [(lot_a, 3), (lot_b, 4)]), recognise=False)
+    fulfilment = create_sale((lily, [(lot_a, 3), (lot_b, 4)]), until="ready")
     (line,) = fulfilment.lines
     for share_bp in (0, 1, 3333, 8000, 9999, 10000):
         parts = split_line(line, share_bp)
         assert sum(fen for *_, fen in parts) == distributable_fen(line.line_fen, share_bp)
 
 
-def test_a_half_refund_reverses_half_in_the_same_proportions(worked_example, sell, refund):
+def test_a_half_refund_reverses_half_in_the_same_proportions(worked_example, create_sale, refund):
     """Refund 11,996 fen (half the goods) of the worked example.
 
     reversed total   19,193 x 11,996 / 23,992 = 9,596.5 -> 9,596 fen
@@ -93,7 +93,7 @@ def test_a_half_refund_reverses_half_in_the_same_proportions(worked_example, sel
     Refunding the other half reverses the remaining 9,597 fen: every household back to 0.
     """
     lily, lot_a, lot_b, h1, h2, h3 = worked_example
-    fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]))
+    fulfilment = create_sale((lily, [(lot_a, 5), (lot_b, 3)]))
     sales_before = [(e.id, e.amount_fen) for e in ledger(fulfilment_id=fulfilment.id)]
 
     first = refund(fulfilment, 11996)
@@ -115,9 +115,9 @@ def test_a_half_refund_reverses_half_in_the_same_proportions(worked_example, sel
     assert by_household(ledger(fulfilment_id=fulfilment.id)) == {h1.id: 0, h2.id: 0, h3.id: 0}
 
 
-def test_reversing_the_same_refund_twice_writes_nothing_more(worked_example, sell, refund):
+def test_reversing_the_same_refund_twice_writes_nothing_more(worked_example, create_sale, refund):
     lily, lot_a, lot_b, *_ = worked_example
-    fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]))
+    fulfilment = create_sale((lily, [(lot_a, 5), (lot_b, 3)]))
     full = refund(fulfilment, 23992 + 800)  # goods and shipping: reverses all the income
     assert sum(e.amount_fen for e in refund_recorded(full)) == -19193
     assert refund_recorded(full) == []
@@ -125,23 +125,23 @@ def test_reversing_the_same_refund_twice_writes_nothing_more(worked_example, sel
 
 
 def test_a_refund_before_recognition_is_reversed_when_the_sale_is_recognised(
-    worked_example, sell, refund
+    worked_example, create_sale, refund
 ):
     lily, lot_a, lot_b, *_ = worked_example
-    fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]), delivered=False)
+    fulfilment = create_sale((lily, [(lot_a, 5), (lot_b, 3)]), payment="stripe", until="paid")
     early = refund(fulfilment, 11996)
     assert refund_recorded(early) == []  # nothing recognised yet
 
-    move_fulfilment(fulfilment, FulfilmentStatus.delivered)
-    entries = recognise_income_if_due(fulfilment)
+    create_sale.advance(fulfilment)  # handed over: recognised, the early refund reversed
+    entries = ledger(fulfilment_id=fulfilment.id)
     assert sum(e.amount_fen for e in entries if e.kind == IncomeKind.sale) == 19193
     assert sum(e.amount_fen for e in entries if e.kind == IncomeKind.reversal) == -9596
     assert sum(e.amount_fen for e in ledger(fulfilment_id=fulfilment.id)) == 9597
 
 
-def test_repeated_delivery_and_payment_events_recognise_once(worked_example, sell):
+def test_repeated_delivery_and_payment_events_recognise_once(worked_example, create_sale):
     lily, lot_a, lot_b, *_ = worked_example
-    fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]), delivered=False, paid=False)
+    fulfilment = create_sale((lily, [(lot_a, 5), (lot_b, 3)]), until="ready")
 
     assert recognise_income_if_due(fulfilment) == []  # neither delivered nor paid
     move_fulfilment(fulfilment, FulfilmentStatus.delivered)
@@ -158,9 +158,9 @@ def test_repeated_delivery_and_payment_events_recognise_once(worked_example, sel
     assert sum(e.amount_fen for e in ledger(fulfilment_id=fulfilment.id)) == 19193
 
 
-def test_a_stale_copy_of_the_fulfilment_cannot_recognise_twice(worked_example, sell):
+def test_a_stale_copy_of_the_fulfilment_cannot_recognise_twice(worked_example, create_sale):
     lily, lot_a, lot_b, *_ = worked_example
-    fulfilment = sell((lily, [(lot_a, 5), (lot_b, 3)]))
+    fulfilment = create_sale((lily, [(lot_a, 5), (lot_b, 3)]))
     # Another request recognised it; this one still holds the old state in memory.
     set_committed_value(fulfilment, "income_recognised_at", None)
     assert recognise_income_if_due(fulfilment) == []
@@ -168,7 +168,7 @@ def test_a_stale_copy_of_the_fulfilment_cannot_recognise_twice(worked_example, s
 
 
 def test_an_uneven_split_of_100_fen_over_3_equal_contributors_is_34_33_33(
-    create_cooperative, create_product, create_household, create_lot, sell
+    create_cooperative, create_product, create_household, create_lot, create_sale
 ):
     """1 unit at 125 fen, share 80 %: 125 x 0.8 = 100 fen over three equal thirds
     (33.33... each): floors 33 + 33 + 33 = 99, the 1 fen left goes to the first."""
@@ -176,20 +176,20 @@ def test_an_uneven_split_of_100_fen_over_3_equal_contributors_is_34_33_33(
     product = create_product(cooperative=cooperative, price_fen=125)
     households = [create_household() for _ in range(3)]
     lot = create_lot(product=product, contributions=[(h, 1) for h in households])
-    fulfilment = sell((product, [(lot, 1)]))
+    fulfilment = create_sale((product, [(lot, 1)]))
 
     amounts = [e.amount_fen for e in ledger(fulfilment_id=fulfilment.id)]
     assert amounts == [34, 33, 33] and sum(amounts) == 100
 
 
 def test_other_suppliers_parts_are_recorded_so_the_split_sums(
-    create_cooperative, create_product, create_household, create_lot, sell
+    create_cooperative, create_product, create_household, create_lot, create_sale
 ):
     cooperative = create_cooperative(producer_share_bp=7000)
     product = create_product(cooperative=cooperative, price_fen=1000)
     household = create_household()
     lot = create_lot(product=product, contributions=[(household, 3), ("马家收购点", 7)])
-    fulfilment = sell((product, [(lot, 10)]))
+    fulfilment = create_sale((product, [(lot, 10)]))
 
     entries = ledger(fulfilment_id=fulfilment.id)
     assert [(e.household_id, e.supplier_name, e.amount_fen) for e in entries] == [
@@ -200,7 +200,7 @@ def test_other_suppliers_parts_are_recorded_so_the_split_sums(
 
 
 def test_units_given_back_to_a_lot_earn_nothing(
-    create_cooperative, create_product, create_household, create_lot, sell
+    create_cooperative, create_product, create_household, create_lot, create_sale
 ):
     from marketplace.orders.models import LineAllocation
     from marketplace.status import utcnow
@@ -210,10 +210,10 @@ def test_units_given_back_to_a_lot_earn_nothing(
     h1, h2 = create_household(), create_household()
     lot_1 = create_lot(product=product, contributions=[(h1, 5)])
     lot_2 = create_lot(product=product, contributions=[(h2, 5)])
-    fulfilment = sell((product, [(lot_1, 2)]), recognise=False)
+    fulfilment = create_sale((product, [(lot_1, 2)]), until="ready")
     (line,) = fulfilment.lines
     db.session.add(LineAllocation(line=line, lot_id=lot_2.id, quantity=2, released_at=utcnow()))
     db.session.flush()
 
-    recognise_income_if_due(fulfilment)
+    create_sale.advance(fulfilment)
     assert by_household(ledger(fulfilment_id=fulfilment.id)) == {h1.id: 200}

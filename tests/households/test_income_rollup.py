@@ -9,9 +9,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.households.models import HouseholdIncomeMonth, IncomeEntry
 from marketplace.households.rollup import add_ledger_from, month_of
-from marketplace.orders.actions import recognise_income_if_due, refund_recorded
-from marketplace.orders.models import FulfilmentStatus
-from marketplace.orders.status import move_fulfilment
+from marketplace.orders.actions import refund_recorded
 from marketplace.reports.queries import households
 from marketplace.reports.services import Filters
 from tests.reports.conftest import refund
@@ -33,20 +31,20 @@ def rollup() -> dict[tuple[int, int, str], int]:
 
 
 def test_rollup_equals_the_ledger_after_sales_and_refunds(
-    create_cooperative, create_product, create_household, create_lot, sell, refund
+    create_cooperative, create_product, create_household, create_lot, create_sale, refund
 ):
     lily = create_product(cooperative=create_cooperative(producer_share_bp=8000), price_fen=2999)
     h1, h2 = create_household(), create_household()
     lot = create_lot(product=lily, quantity=100, contributions=[(h1, 60), (h2, 40)])
     # 15:59 and 16:00 UTC on 31 May are 23:59 on 31 May and 00:00 on 1 June in China.
-    may = sell((lily, [(lot, 3)]), at=datetime(2026, 5, 31, 15, 59))
-    june = sell((lily, [(lot, 5)]), at=datetime(2026, 5, 31, 16, 0))
-    sell((lily, [(lot, 2)]), at=datetime(2026, 6, 20))
+    may = create_sale((lily, [(lot, 3)]), at=datetime(2026, 5, 31, 15, 59))
+    june = create_sale((lily, [(lot, 5)]), at=datetime(2026, 5, 31, 16, 0))
+    create_sale((lily, [(lot, 2)]), at=datetime(2026, 6, 20))
     refund_recorded(refund(june, 2999 * 2))
-    early = sell((lily, [(lot, 4)]), delivered=False)
+    early = create_sale((lily, [(lot, 4)]), payment="stripe", until="paid")
     refund(early, 2999)  # refunded before recognition: reversed when recognised
-    move_fulfilment(early, FulfilmentStatus.delivered)
-    assert recognise_income_if_due(early)
+    create_sale.advance(early)
+    assert early.income_recognised_at is not None
     refund_recorded(refund(may, 2999 * 3))  # the whole of May's sale
     db.session.commit()
 
@@ -58,11 +56,11 @@ def test_rollup_equals_the_ledger_after_sales_and_refunds(
 
 
 def test_rebuilding_from_the_ledger_gives_the_same_rollup(
-    create_cooperative, create_product, create_household, create_lot, sell, refund
+    create_cooperative, create_product, create_household, create_lot, create_sale, refund
 ):
     lily = create_product(cooperative=create_cooperative(producer_share_bp=7000), price_fen=1999)
     lot = create_lot(product=lily, quantity=50, contributions=[(create_household(), 50)])
-    fulfilment = sell((lily, [(lot, 7)]), at=datetime(2026, 3, 2))
+    fulfilment = create_sale((lily, [(lot, 7)]), at=datetime(2026, 3, 2))
     refund_recorded(refund(fulfilment, 1999))
     kept = rollup()
     db.session.execute(db.delete(HouseholdIncomeMonth))
@@ -92,7 +90,7 @@ def ledger_between(start: date, end: date) -> int:
     ],
 )
 def test_reports_read_rollup_and_ledger_together_to_the_fen(
-    app, create_cooperative, create_product, create_household, create_lot, sell, start, end
+    app, create_cooperative, create_product, create_household, create_lot, create_sale, start, end
 ):
     lily = create_product(cooperative=create_cooperative(producer_share_bp=8000), price_fen=2999)
     lot = create_lot(product=lily, quantity=100, contributions=[(create_household(), 100)])
@@ -104,7 +102,7 @@ def test_reports_read_rollup_and_ledger_together_to_the_fen(
         datetime(2026, 6, 10, 16, 0),  # 11 June, local
         datetime(2026, 6, 20),
     ):
-        sell((lily, [(lot, 1)]), at=at)
+        create_sale((lily, [(lot, 1)]), at=at)
     with app.test_request_context():
         table = households.build(Filters(start=start, end=end, locale="en"))
     assert table.totals["income"] == ledger_between(start, end) > 0

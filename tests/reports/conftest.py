@@ -1,5 +1,5 @@
 """Fixtures for the income and report tests: refunds and a worked scenario, built on the
-shared `sell` factory (tests/factories.py)."""
+shared `create_sale` factory (tests/factories.py)."""
 
 import pytest
 
@@ -8,7 +8,7 @@ from marketplace.extensions import db
 
 @pytest.fixture
 def refund(app):
-    """refund(fulfilment, amount_fen, succeeded=True) -> Refund (cash payment + refund rows)."""
+    """refund(fulfilment, amount_fen, succeeded=True) -> Refund of the money the sale was paid."""
     from marketplace.payments.models import (
         Payment,
         PaymentProvider,
@@ -18,15 +18,26 @@ def refund(app):
     )
 
     def refund(fulfilment, amount_fen, succeeded=True):
-        payment = Payment(
-            order_id=fulfilment.order_id,
-            fulfilment_id=fulfilment.id,
-            provider=PaymentProvider.cash,
-            status=PaymentStatus.succeeded,
-            amount_fen=fulfilment.goods_fen,
-        )
-        db.session.add(payment)
-        db.session.flush()
+        # The money the sale was paid with: cash at pickup, or the order's Stripe payment.
+        payment = db.session.scalars(
+            db.select(Payment)
+            .where(
+                Payment.order_id == fulfilment.order_id,
+                Payment.status == PaymentStatus.succeeded,
+                db.or_(Payment.fulfilment_id == fulfilment.id, Payment.fulfilment_id.is_(None)),
+            )
+            .order_by(Payment.id)
+        ).first()
+        if payment is None:  # not paid yet: the cash it will be paid with
+            payment = Payment(
+                order_id=fulfilment.order_id,
+                fulfilment_id=fulfilment.id,
+                provider=PaymentProvider.cash,
+                status=PaymentStatus.succeeded,
+                amount_fen=fulfilment.goods_fen,
+            )
+            db.session.add(payment)
+            db.session.flush()
         row = Refund(
             payment_id=payment.id,
             fulfilment_id=fulfilment.id,
@@ -43,7 +54,13 @@ def refund(app):
 
 @pytest.fixture
 def scenario(
-    app, create_village, create_household, create_cooperative, create_product, create_lot, sell
+    app,
+    create_village,
+    create_household,
+    create_cooperative,
+    create_product,
+    create_lot,
+    create_sale,
 ):
     """Two cooperatives in two counties, five households in four villages, four sales
     recognised this year, one not yet delivered and one recognised in 2020.
@@ -81,12 +98,12 @@ def scenario(
     apples = create_lot(apple, contributions=[(h3, 10), ("收购点", 10)])
     pears = create_lot(pear, contributions=[(h4, 8), (h1, 2)])
     sales = [
-        sell((lily, [(lily_a, 5), (lily_b, 3)])),
-        sell((apple, [(apples, 4)]), (lily, [(lily_b, 2)])),
-        sell((pear, [(pears, 10)])),
+        create_sale((lily, [(lily_a, 5), (lily_b, 3)])),
+        create_sale((apple, [(apples, 4)]), (lily, [(lily_b, 2)])),
+        create_sale((pear, [(pears, 10)])),
     ]
-    pending = sell((lily, [(lily_a, 1)]), delivered=False)
+    pending = create_sale((lily, [(lily_a, 1)]), payment="stripe", until="paid")
     from datetime import datetime
 
-    old = sell((apple, [(apples, 1)]), at=datetime(2020, 6, 1))
+    old = create_sale((apple, [(apples, 1)]), at=datetime(2020, 6, 1))
     return SimpleNamespace(**locals())

@@ -161,7 +161,13 @@ def test_trend_has_a_row_for_every_month_with_zeros_filled(scenario, request_con
 
 
 def test_trend_months_follow_china_time_not_utc(
-    app, create_household, create_product, create_cooperative, create_lot, sell, request_context
+    app,
+    create_household,
+    create_product,
+    create_cooperative,
+    create_lot,
+    create_sale,
+    request_context,
 ):
     from datetime import datetime
 
@@ -169,17 +175,19 @@ def test_trend_months_follow_china_time_not_utc(
     product = create_product(create_cooperative(producer_share_bp=10000), price_fen=100)
     lot = create_lot(product, contributions=[(household, 10)])
     # 2025-01-31 20:00 UTC is 1 February 04:00 in Linxia.
-    sell((product, [(lot, 1)]), at=datetime(2025, 1, 31, 20, 0))
+    create_sale((product, [(lot, 1)]), at=datetime(2025, 1, 31, 20, 0))
     rows = list(trend.build(Filters(start=date(2025, 1, 1), end=date(2025, 2, 28))).rows())
     assert [(r["month"], r["income"]) for r in rows] == [("2025-01", 0), ("2025-02", 100)]
 
 
-def test_demo_loader_recognises_delivered_paid_sales_once(scenario):
+def test_demo_loader_recognises_delivered_paid_sales_once(scenario, create_sale):
     from marketplace.orders.models import FulfilmentStatus
     from marketplace.orders.status import move_fulfilment
     from marketplace.reports import demo
 
-    move_fulfilment(scenario.pending, FulfilmentStatus.delivered)  # paid, recognised by nobody
+    create_sale.advance(scenario.pending, until="ready")
+    # Delivered as the demo data writes its history: paid, recognised by nobody.
+    move_fulfilment(scenario.pending, FulfilmentStatus.delivered)
     assert demo.load() == "1 delivered sales recognised"
     assert demo.load() == "0 delivered sales recognised"
     assert ledger_sum(since=this_year().start_utc) == 43791 + 2399  # 1 lily from lot A: 80 %

@@ -127,9 +127,9 @@ def test_csv_export_is_streamed_with_every_row_and_the_totals_in_yuan(admin, sce
     assert rows[5][0] == "4 households" and rows[5][4] == "437.91"
 
 
-def test_csv_export_defuses_spreadsheet_formulas(admin, scenario, create_lot, sell):
+def test_csv_export_defuses_spreadsheet_formulas(admin, scenario, create_lot, create_sale):
     lot = create_lot(scenario.pear, contributions=[("=HYPERLINK(1)", 5)])
-    sell((scenario.pear, [(lot, 1)]))
+    create_sale((scenario.pear, [(lot, 1)]))
     text = admin.get(f"/reports/statement/{scenario.hezheng.id}/export.csv").get_data(as_text=True)
     assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
 

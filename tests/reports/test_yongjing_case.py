@@ -19,7 +19,7 @@ LILY_GIVEN = (60, 80, 100, 120, 140)  # boxes; 100 households = 10,000
 
 
 def test_yongjing_260_households_reached_with_exact_income(
-    app, create_village, create_cooperative, create_product, create_lot, sell
+    app, create_village, create_cooperative, create_product, create_lot, create_sale
 ):
     """Independent arithmetic (no code under test):
 
@@ -65,18 +65,12 @@ def test_yongjing_260_households_reached_with_exact_income(
     assert [lot.quantity for lot in apple_lots] == [5000, 5000] and lily_lot.quantity == 10000
 
     a1, a2 = apple_lots
-    for takes in (
-        [(a1, 1500)],
-        [(a1, 1500)],
-        [(a1, 1500)],
-        [(a1, 500), (a2, 1000)],
-        [(a2, 1500)],
-        [(a2, 1500)],
-        [(a2, 1000)],
-    ):
-        sell((apple, takes))
-    for _ in range(5):
-        sell((lily, [(lily_lot, 2000)]))
+    # Orders of up to 999 units each, as the shop allows: 20 of apples, 20 of lilies.
+    for lot in (a1, a2):
+        for _ in range(10):
+            create_sale((apple, [(lot, 500)]))
+    for _ in range(20):
+        create_sale((lily, [(lily_lot, 500)]))
     assert a1.remaining == a2.remaining == lily_lot.remaining == 0
 
     expected = {}
