@@ -9,6 +9,7 @@ from ..accounts.models import Role
 from ..extensions import db
 from ..logistics import services as logistics
 from ..logistics.models import ScanAction, Station
+from ..logistics.scans import record_scan
 from .auth import current_api_user, roles_required
 from .errors import ApiError, Invalid
 from .params import choice_field, int_field, json_body, only_fields, text_field
@@ -31,7 +32,7 @@ def scan_parcel(code: str):
     station = db.session.get(Station, int_field(body, "station_id", minimum=1))
     if station is None:
         raise Invalid({"station_id": _l("There is no such station.")})
-    scan = logistics.record_scan(
+    scan = record_scan(
         parcel,
         station,
         choice_field(body, "action", [a.value for a in ScanAction]),

@@ -24,7 +24,6 @@ from .models import (
 )
 from .network import load_network, operates, station_label
 from .planner import NoColdChainRoute, NoRoute, plan_route
-from .scans import record_scan  # noqa: F401  (public here too)
 from .status import move_parcel, revive_parcel
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: typed on phones

@@ -56,12 +56,15 @@ def test_checkout_plans_the_cheapest_route_with_codes_weight_and_eta(line, place
     assert [e.to_status for e in events_for("parcel", parcel.id)] == ["awaiting_handover"]
 
 
-def test_perishable_goods_need_a_cold_chain_route(line, place_order):
+def test_perishable_goods_need_a_cold_chain_route(line, place_order, create_station, create_link):
     with pytest.raises(NoColdChainRoute) as error:
-        place_order(perishable=True)
+        place_order(perishable=True)  # T2 -> B is not cold chain
     assert "cold chain" in str(error.value.message)
-    fulfilment = place_order(perishable=True, pickup=line.t2)  # cold all the way to T2
+    cold_point = create_station("village_point", line.village_b, name="乙村冷库点")
+    create_link(line.t2, cold_point, cold_chain=True)
+    fulfilment = place_order(perishable=True, pickup=cold_point)  # cold all the way
     assert fulfilment.parcel.cold_chain
+    assert fulfilment.parcel.route == [line.a.id, line.t1.id, line.c.id, line.t2.id, cold_point.id]
 
 
 def test_an_unreachable_pickup_point_is_refused_at_checkout(line, place_order, create_station):
@@ -160,7 +163,9 @@ def test_a_paid_parcel_is_handed_over_without_cash(line, place_order):
     db.session.rollback()
     record_scan(parcel, line.b, "handed_over", line.ops["B"], pickup_code=parcel.pickup_code)
     assert fulfilment.status == FulfilmentStatus.delivered
-    assert db.session.scalar(db.select(db.func.count()).select_from(Payment)) == 0
+    # The online payment is the only one: no cash payment was recorded at the hand-over.
+    providers = db.session.scalars(db.select(Payment.provider)).all()
+    assert [str(p) for p in providers] == ["stripe"]
 
 
 def test_an_operator_of_station_a_cannot_scan_at_station_b(line, place_order):

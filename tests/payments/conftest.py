@@ -1,5 +1,5 @@
 """Payments fixtures: the Stripe stand-in served on 127.0.0.1, an app configured to use it,
-signed webhook deliveries, and orders built directly from model rows."""
+signed webhook deliveries, and orders placed through the real checkout."""
 
 import itertools
 import json
@@ -11,18 +11,8 @@ from werkzeug.serving import make_server
 
 from marketplace import transaction
 from marketplace.extensions import db
-from marketplace.orders.models import (
-    Fulfilment,
-    FulfilmentStatus,
-    LineAllocation,
-    Order,
-    OrderLine,
-    OrderStatus,
-    PaymentMethod,
-)
 from marketplace.payments import services
 from marketplace.payments.models import Payment
-from marketplace.status import record_initial_status
 
 from .stripe_standin import StripeStandin, sign
 
@@ -96,66 +86,31 @@ def buyer(create_user):
 
 
 @pytest.fixture
-def create_order(app, buyer, create_station, create_lot):
-    """create_order(items=[(lot, qty)], payment_method="stripe", shipping_fen=0) -> Order.
+def create_order(app, buyer, create_lot, create_sale):
+    """create_order(items=[(lot, qty)], payment_method="stripe", shipping_fen=0) -> Order,
+    placed by `create_sale` through the real checkout (nothing paid, nothing scanned).
 
-    One fulfilment per cooperative; the units are taken from the given lots as checkout
-    would (allocations recorded, lots' remaining lowered). Online orders wait for payment;
-    cash orders are confirmed with the amount due at pickup.
+    Online orders wait for payment; cash orders are confirmed with the amount due at pickup.
+    Checkout charges no shipping until home delivery lands; a test that refunds shipping
+    gives the first fulfilment the fee a delivery order will carry.
     """
 
     def create_order(items=None, payment_method="stripe", shipping_fen=0, buyer_user=None):
-        online = payment_method == "stripe"
         items = items or [(create_lot(quantity=10), 2)]
-        order = Order(
-            reference=f"LX{next(_numbers):08d}",
-            buyer_id=(buyer_user or buyer).id,
-            pickup_station_id=create_station().id,
-            payment_method=PaymentMethod(payment_method),
-            status=OrderStatus.pending_payment if online else OrderStatus.confirmed,
-        )
-        db.session.add(order)
-        db.session.flush()
-        fulfilments = {}
+        by_product = {}
         for lot, quantity in items:
-            product = lot.product
-            fulfilment = fulfilments.get(product.cooperative_id)
-            if fulfilment is None:
-                fulfilment = Fulfilment(
-                    order=order,
-                    cooperative_id=product.cooperative_id,
-                    status=FulfilmentStatus.pending_payment if online else FulfilmentStatus.to_pack,
-                    goods_fen=0,
-                    shipping_fen=0,
-                )
-                fulfilments[product.cooperative_id] = fulfilment
-            line = OrderLine(
-                order=order,
-                fulfilment=fulfilment,
-                product_id=product.id,
-                product_name=product.name_zh,
-                unit=product.unit,
-                unit_weight_g=product.unit_weight_g,
-                quantity=quantity,
-                unit_price_fen=product.price_fen,
-                line_fen=quantity * product.price_fen,
-            )
-            db.session.add(LineAllocation(line=line, lot_id=lot.id, quantity=quantity))
-            lot.remaining -= quantity
-            fulfilment.goods_fen += line.line_fen
-        first = next(iter(fulfilments.values()))
-        first.shipping_fen = shipping_fen
-        for fulfilment in fulfilments.values():
-            if not online:
-                fulfilment.amount_due_fen = fulfilment.goods_fen + fulfilment.shipping_fen
-        order.goods_fen = sum(f.goods_fen for f in fulfilments.values())
-        order.shipping_fen = shipping_fen
-        order.total_fen = order.goods_fen + shipping_fen
-        db.session.flush()
-        record_initial_status(order, "order")
-        for fulfilment in fulfilments.values():
-            record_initial_status(fulfilment, "fulfilment")
-        db.session.commit()
+            by_product.setdefault(lot.product, []).append((lot, quantity))
+        payment = "cash" if payment_method == "cash_at_pickup" else payment_method
+        first = create_sale(
+            *by_product.items(), buyer=buyer_user or buyer, payment=payment, until="placed"
+        )
+        order = first.order
+        if shipping_fen:
+            first.shipping_fen = shipping_fen
+            first.amount_due_fen += shipping_fen
+            order.shipping_fen = shipping_fen
+            order.total_fen += shipping_fen
+            db.session.commit()
         return order
 
     return create_order
