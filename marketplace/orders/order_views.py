@@ -56,10 +56,8 @@ def cancel(key: str):
         try:
             actions.cancel_order(order, by=current_user, reason=form.reason.data or None)
         except DomainError as exc:
-            db.session.rollback()
             flash(str(exc.message), "danger")
         else:
-            db.session.commit()
             flash(_("Your order %(ref)s is cancelled.", ref=order.reference), "info")
     else:
         for errors in form.errors.values():
@@ -96,10 +94,8 @@ def mark_packed(fulfilment_id: int):
         try:
             actions.mark_packed(fulfilment, by=current_user)
         except DomainError as exc:
-            db.session.rollback()
             flash(str(exc.message), "danger")
         else:
-            db.session.commit()
             flash(
                 _(
                     "Order %(ref)s is packed. Hand it to your village point.",
