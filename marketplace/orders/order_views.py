@@ -9,6 +9,8 @@ from ..accounts.permissions import role_required
 from ..catalog.services import can_manage
 from ..errors import DomainError
 from ..extensions import db
+from ..money import format_fen
+from ..payments.refunds import cancellation_refund_fen
 from ..status import events_for
 from . import actions, queries
 from .forms import CancelOrderForm, MarkPackedForm
@@ -58,7 +60,18 @@ def cancel(key: str):
         except DomainError as exc:
             flash(str(exc.message), "danger")
         else:
-            flash(_("Your order %(ref)s is cancelled.", ref=order.reference), "info")
+            refunded = cancellation_refund_fen(order)
+            if refunded:
+                message = _(
+                    # Checkout also takes Alipay and WeChat Pay: not "your card".
+                    "Your order %(ref)s is cancelled. The payment of %(amount)s will be "
+                    "refunded the way you paid within a few days.",
+                    ref=order.reference,
+                    amount=format_fen(refunded),
+                )
+            else:
+                message = _("Your order %(ref)s is cancelled.", ref=order.reference)
+            flash(message, "info")
     else:
         for errors in form.errors.values():
             for message in errors:
