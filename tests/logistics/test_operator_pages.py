@@ -1,6 +1,5 @@
 """Station operators' pages: only their own stations; scans, hand-over, manifests, cash."""
 
-
 from marketplace.extensions import db
 from marketplace.logistics.models import CashKind, CashMovement, ParcelStatus
 from marketplace.logistics.scans import record_scan
