@@ -6,10 +6,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from .extensions import db
+from . import transaction
 from .scale.generate import load_prefecture
 
-# Each demo loader is a module with `load(scale)`: idempotent, flushes, never commits.
+# Each demo loader is a module with `load(scale)`: idempotent, flushes, never commits;
+# the command commits after each with `transaction.commit()`, so on_commit work runs.
 DEMO_LOADERS = (
     "regions.demo",
     "accounts.demo",
@@ -38,7 +39,6 @@ def payments() -> None:
 def send_refunds() -> None:
     """Send again the Stripe refunds still pending (Stripe was unreachable when they were
     made: automatic and cancellation refunds wait for this); the same key each time."""
-    from . import transaction
     from .payments.sending import send_pending_refunds
 
     sent = send_pending_refunds()
@@ -68,7 +68,7 @@ def seed_demo(scale: str, orders: int | None, seed: int) -> None:
         # the demo accounts.
         _run_loaders(("regions.demo", "accounts.demo"), "demo")
         summary = load_prefecture(orders=orders, seed=seed)
-        db.session.commit()
+        transaction.commit()
         click.echo(f"prefecture: {summary}")
         return
     _run_loaders(DEMO_LOADERS, scale)
@@ -78,7 +78,7 @@ def _run_loaders(names, scale: str) -> None:
     for name in names:
         module = importlib.import_module(f"marketplace.{name}")
         summary = module.load(scale=scale)
-        db.session.commit()
+        transaction.commit()
         click.echo(f"{name}: {summary}")
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..status import utcnow
+from ..transaction import verb
 from .models import ApiToken, Role, User, UserRole
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -42,6 +43,7 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
+@verb
 def register_user(
     name: str, password: str, email: str | None = None, phone: str | None = None
 ) -> User:
@@ -64,6 +66,7 @@ def register_user(
     return user
 
 
+@verb
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password after checking the current one; ends the user's other sessions
     and revokes their API tokens (a stolen password must not live on in a token)."""
@@ -75,6 +78,7 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.flush()
 
 
+@verb
 def revoke_all_tokens(user: User, now=None) -> int:
     """Revoke every API token of `user` that is not revoked yet; returns how many."""
     result = db.session.execute(
@@ -86,6 +90,7 @@ def revoke_all_tokens(user: User, now=None) -> int:
     return result.rowcount
 
 
+@verb
 def set_roles(user: User, roles: set[Role]) -> None:
     """Replace the user's extra roles with `roles`."""
     wanted = {Role(r) for r in roles}

@@ -66,7 +66,6 @@ def register():
             form.login.errors.append(exc.message)
         else:
             _start_session(user)  # also moves the visitor's cart into the new account
-            db.session.commit()
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return redirect(_safe_next(url_for("core.home")))
     return render_template("accounts/register.html", form=form)
@@ -82,7 +81,6 @@ def login():
             form.password.errors.append(_("Wrong e-mail/mobile number or password."))
         else:
             _start_session(user, remember=form.remember.data)
-            db.session.commit()
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(url_for("core.home")))
     return render_template("accounts/login.html", form=form)
@@ -107,7 +105,6 @@ def change_password():
         except DomainError as exc:
             form.current.errors.append(exc.message)
         else:
-            db.session.commit()
             _start_session(current_user._get_current_object())
             flash(_("Your password was changed."), "success")
             return redirect(url_for("accounts.account"))
@@ -136,7 +133,6 @@ def user_roles(user_id: int):
     form = RolesForm(data={"roles": [r.value for r in user.roles]})
     if form.validate_on_submit():
         services.set_roles(user, set(form.roles.data))
-        db.session.commit()
         flash(_("Roles of %(name)s saved.", name=user.name), "success")
         return redirect(url_for("accounts.user_list"))
     return render_template("accounts/user_roles.html", form=form, user=user)

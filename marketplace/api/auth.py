@@ -16,6 +16,7 @@ from flask import Blueprint, current_app, g, request
 from ..accounts.models import ApiToken, Role, User
 from ..extensions import db
 from ..status import utcnow
+from ..transaction import verb
 from .errors import ApiError
 
 DEFAULT_TOKEN_DAYS = 30
@@ -26,6 +27,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@verb
 def issue_token(user: User, days: int, now: datetime | None = None) -> tuple[str, ApiToken]:
     """Create a token for `user` valid for `days`; returns (the token itself, its row)."""
     now = now or utcnow()
@@ -52,6 +54,7 @@ def find_live_token(token: str, now: datetime | None = None) -> ApiToken | None:
     return row
 
 
+@verb
 def revoke_token(row: ApiToken, now: datetime | None = None) -> None:
     """Revoke a token from now on (idempotent)."""
     if row.revoked_at is None:

@@ -10,8 +10,8 @@ from flask import Blueprint, jsonify
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from .. import transaction
 from ..errors import DomainError
-from ..extensions import db
 
 CODES = {
     400: "bad_request",
@@ -91,19 +91,19 @@ def _json_safe(details: dict) -> dict:
 
 def _handle_api_error(exc: ApiError):
     # Nothing a refused request did may reach the next commit.
-    db.session.rollback()
+    transaction.rollback()
     return error_response(exc.status, exc.code, exc.message, **exc.extra)
 
 
 def _handle_domain_error(exc: DomainError):
-    db.session.rollback()
+    transaction.rollback()
     return error_response(exc.status_code, exc.code, exc.message, **_json_safe(exc.details))
 
 
 def _handle_http_error(exc: HTTPException):
     status = exc.code or 500
     if status >= 500:
-        db.session.rollback()
+        transaction.rollback()
     return error_response(status, CODES.get(status, "error"), MESSAGES.get(status, exc.name))
 
 

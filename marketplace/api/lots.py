@@ -76,7 +76,6 @@ def create_lot():
         by=user,
         note=text_field(body, "note", 500, required=False),
     )
-    db.session.commit()
     return lot_json(lot), 201
 
 

@@ -40,7 +40,6 @@ def scan_parcel(code: str):
         pickup_code=text_field(body, "pickup_code", 20, required=False),
         cash_received_fen=int_field(body, "cash_received_fen", required=False),
     )
-    db.session.commit()
     return {
         **parcel_json(scan.parcel),
         "scan": {

@@ -156,7 +156,6 @@ def create_product():
     cooperative = _cooperative_for_new_product(body)
     values = _product_values(body, None)
     product = catalog.save_product(cooperative, None, values, by=current_api_user())
-    db.session.commit()
     return _detail(product), 201
 
 
@@ -176,5 +175,4 @@ def update_product(product_id: int):
         catalog.save_product(product.cooperative, product, _product_values(body, product), by=user)
     if status is not None and status != product.status:
         catalog.change_product_status(product, ProductStatus(status), by=user)
-    db.session.commit()
     return _detail(product)

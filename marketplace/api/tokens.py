@@ -4,7 +4,7 @@ from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.services import authenticate, revoke_all_tokens
-from ..extensions import db, limiter
+from ..extensions import limiter
 from .auth import current_api_user, issue_token, revoke_token, token_days, token_required
 from .errors import ApiError
 from .params import json_body, text_field
@@ -28,7 +28,6 @@ def create_token():
     if user is None:
         raise ApiError(401, "invalid_credentials", _l("Wrong e-mail/mobile number or password."))
     token, row = issue_token(user, token_days())
-    db.session.commit()
     return {
         "token": token,
         "token_type": "Bearer",
@@ -42,7 +41,6 @@ def create_token():
 def revoke_current_token():
     """Revoke the token this request was made with; 204."""
     revoke_token(g.api_token)
-    db.session.commit()
     return "", 204
 
 
@@ -51,5 +49,4 @@ def revoke_current_token():
 def revoke_all_my_tokens():
     """Revoke every token of the caller (log out on every device); 204."""
     revoke_all_tokens(current_api_user())
-    db.session.commit()
     return "", 204

@@ -47,10 +47,8 @@ def _save(cooperative: Cooperative | None):
         try:
             saved = cooperatives.save_cooperative(cooperative, values, [m for m in managers if m])
         except DomainError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
         else:
-            db.session.commit()
             flash(_("Cooperative %(name)s saved.", name=saved.name_zh), "success")
             return redirect(url_for("catalog.cooperative_list"))
     return render_template("catalog/cooperative_form.html", form=form, cooperative=cooperative)
@@ -76,10 +74,8 @@ def category_list():
         try:
             category = categories.add_category(form.code.data, form.name_zh.data, form.name_en.data)
         except DomainError as exc:
-            db.session.rollback()
             form.code.errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("Category %(name)s added.", name=category.name_zh), "success")
             return redirect(url_for("catalog.category_list"))
     found = categories.list_categories()
@@ -100,6 +96,5 @@ def category_defaults():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     added = categories.ensure_default_categories()
-    db.session.commit()
     flash(_("%(n)s standard categories added.", n=added), "success")
     return redirect(url_for("catalog.category_list"))

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import Conflict
 from ..extensions import db
+from ..transaction import verb
 from .models import Category
 
 # (code, Chinese, English): the fixed list an administrator may extend.
@@ -27,6 +28,7 @@ def list_categories() -> list[Category]:
     return list(db.session.scalars(db.select(Category).order_by(Category.position, Category.id)))
 
 
+@verb
 def ensure_default_categories() -> int:
     """Add the standard categories that are missing; returns how many were added."""
     have = set(db.session.scalars(db.select(Category.code)))
@@ -39,6 +41,7 @@ def ensure_default_categories() -> int:
     return added
 
 
+@verb
 def add_category(code: str, name_zh: str, name_en: str) -> Category:
     """A new category at the end of the list; codes are unique."""
     code = code.strip().lower()

@@ -9,6 +9,7 @@ from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..logistics.models import Station, StationKind
 from ..regions.models import Region, RegionLevel
+from ..transaction import verb
 from .models import Cooperative
 
 COOPERATIVE_FIELDS = (
@@ -52,6 +53,7 @@ def list_cooperatives() -> list[Cooperative]:
     return list(db.session.scalars(stmt))
 
 
+@verb
 def save_cooperative(cooperative: Cooperative | None, values: dict, managers: list[User]):
     """Register (cooperative None) or edit a cooperative and set its managers."""
     share = values.get("producer_share_bp")

@@ -14,6 +14,7 @@ from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..households import services as households
 from ..status import StatusEvent, utcnow
+from ..transaction import verb
 from .models import LotContribution, Product, ProductStatus, SupplyLot
 
 GRADES = {
@@ -93,6 +94,7 @@ def _resolve(product: Product, rows: list[Contribution]) -> list[LotContribution
     return out
 
 
+@verb
 def record_supply_lot(
     product: Product,
     quantity: int,
@@ -162,6 +164,7 @@ def _insert_with_fresh_code(lot: SupplyLot, product: Product, attempts: int = 5)
     raise Conflict(_l("Could not number the lot; please try again."))
 
 
+@verb
 def void_lot(lot: SupplyLot, by=None, reason: str | None = None) -> SupplyLot:
     """Mark a lot void; allowed only while none of it has been sold (or reserved)."""
     if lot.void:

@@ -100,10 +100,8 @@ def _save_product(cooperative: Cooperative, product: Product | None):
                 cooperative, product, form.values(), by=current_user, uploads=_uploads(form)
             )
         except DomainError as exc:
-            db.session.rollback()
             error = exc.message
         else:
-            db.session.commit()
             flash(_("Product %(name)s saved.", name=saved.name_zh), "success")
             return redirect(url_for("catalog.product_edit", product_id=saved.id))
     return render_template(
@@ -125,10 +123,8 @@ def product_status(product_id: int, to_status: str):
     try:
         services.change_product_status(product, ProductStatus(to_status), by=current_user)
     except DomainError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         label = services.PRODUCT_STATUS_LABELS[product.status]
         flash(_("%(name)s: %(status)s.", name=product.name_zh, status=label), "success")
     target = request.form.get("next", "")
@@ -146,7 +142,6 @@ def photo_delete(photo_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     photos.remove_photo(photo)
-    db.session.commit()
     flash(_("Photo removed."), "success")
     return redirect(url_for("catalog.product_edit", product_id=product.id))
 
@@ -190,10 +185,8 @@ def lot_create(cooperative_id: int):
                 note=form.note.data,
             )
         except DomainError as exc:
-            db.session.rollback()
             error = exc.message
         else:
-            db.session.commit()
             flash(_("Lot %(code)s recorded.", code=lot.code), "success")
             return redirect(url_for("catalog.lot_detail", lot_id=lot.id))
     hints = [
@@ -239,9 +232,7 @@ def lot_void(lot_id: int):
     try:
         lots.void_lot(lot, by=current_user, reason=form.reason.data)
     except DomainError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         flash(_("Lot %(code)s is void.", code=lot.code), "success")
     return redirect(url_for("catalog.lot_detail", lot_id=lot.id))

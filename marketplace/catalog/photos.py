@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import DomainError
 from ..extensions import db
+from ..transaction import on_commit, verb
 from .models import Product, ProductPhoto
 
 MAX_PHOTOS = 5
@@ -101,11 +102,18 @@ def add_photos(product: Product, uploads: list[tuple[str, bytes]]) -> list[Produ
     return [store_image(product, image) for image in images]
 
 
+@verb
 def remove_photo(photo: ProductPhoto) -> None:
-    """Delete a photo row and its files."""
+    """Delete a photo row, and its files once that is committed (a request that fails
+    keeps the row, so it must keep the files the row names)."""
     folder = photo_dir()
-    for name in (photo.filename, photo.thumb_filename):
-        (folder / name).unlink(missing_ok=True)
+    names = (photo.filename, photo.thumb_filename)
+
+    def delete_files() -> None:
+        for name in names:
+            (folder / name).unlink(missing_ok=True)
+
+    on_commit(delete_files)
     product = photo.product
     product.photos.remove(photo)
     db.session.flush()

@@ -10,6 +10,7 @@ from ..accounts.models import Role
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..status import record_initial_status, transition
+from ..transaction import verb
 from . import cooperatives, photos, stock
 from .models import Category, Cooperative, LotContribution, Product, ProductStatus, SupplyLot
 from .stock import available_quantities  # noqa: F401  (public here too: pages and the API)
@@ -123,6 +124,7 @@ def check_product_values(values: dict) -> dict:
     return values
 
 
+@verb
 def save_product(
     cooperative: Cooperative, product: Product | None, values: dict, by=None, uploads=()
 ) -> Product:
@@ -148,6 +150,7 @@ def save_product(
     return product
 
 
+@verb
 def change_product_status(product: Product, to_status: ProductStatus, by=None):
     """Publish, archive or re-publish a product (through the one transition function)."""
     to_status = ProductStatus(to_status)

@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..money import yuan_to_fen
 from ..regions.models import Region, RegionLevel
+from ..transaction import verb
 from . import services
 from .models import Household, HouseholdType, PovertyStatus
 
@@ -289,6 +290,7 @@ def _existing_by_number(numbers: list[str]) -> dict[str, Household]:
     return found
 
 
+@verb
 def import_households(filename: str, data: bytes) -> ImportResult:
     """Check every row; if all are good, create or update them all (else raise ImportRejected)."""
     parsed, errors = check_rows(read_rows(filename, data))

@@ -12,6 +12,7 @@ from ..catalog.models import Cooperative
 from ..errors import Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..regions.models import Region, RegionLevel
+from ..transaction import verb
 from .models import Household, HouseholdType, PovertyLine, PovertyStatus
 
 HOUSEHOLD_TYPES = {
@@ -261,6 +262,7 @@ HOUSEHOLD_FIELDS = (
 )
 
 
+@verb
 def save_household(household: Household | None, values: dict) -> Household:
     """Create (household None) or update one registry record after checking the rules."""
     values = dict(values)
@@ -302,6 +304,7 @@ def poverty_line_fen(year: int) -> int | None:
     return line.amount_fen if line else None
 
 
+@verb
 def set_poverty_line(year: int, amount_fen: int, note: str | None = None) -> PovertyLine:
     """Record or change the poverty line of one year."""
     if not 2000 <= year <= 2100:

@@ -51,10 +51,8 @@ def _save(household: Household | None):
         try:
             saved = services.save_household(household, form.values())
         except DomainError as exc:
-            db.session.rollback()
             form.household_no.errors = [*form.household_no.errors, exc.message]
         else:
-            db.session.commit()
             flash(_("Household %(no)s saved.", no=saved.household_no), "success")
             return redirect(url_for("households.household_list", q=saved.household_no))
     return render_template("households/household_form.html", form=form, household=household)
@@ -82,14 +80,11 @@ def household_import():
         try:
             result = registry_import.import_households(upload.filename, upload.read())
         except registry_import.ImportRejected as exc:
-            db.session.rollback()
             errors = exc.errors
             flash(exc.message, "danger")
         except DomainError as exc:
-            db.session.rollback()
             form.file.errors = [*form.file.errors, exc.message]
         else:
-            db.session.commit()
             flash(
                 _(
                     "Import done: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
@@ -128,10 +123,8 @@ def poverty_lines():
         try:
             line = services.set_poverty_line(form.year.data, form.amount.fen, form.note.data)
         except DomainError as exc:
-            db.session.rollback()
             form.amount.errors = [*form.amount.errors, exc.message]
         else:
-            db.session.commit()
             flash(_("Poverty line of %(year)s saved.", year=line.year), "success")
             return redirect(url_for("households.poverty_lines"))
     return render_template(

@@ -92,10 +92,8 @@ def _station_form(station: Station | None):
         try:
             station = network.save_station(station, **fields)
         except DomainError as exc:
-            db.session.rollback()
             form.code.errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("Station %(code)s saved.", code=station.code), "success")
             return redirect(url_for(".station_edit", station_id=station.id))
     links = network.links_of(station) if station is not None else ([], [])
@@ -144,10 +142,8 @@ def _link_form(link: Link | None, from_station: Station | None):
                 active=form.active.data,
             )
         except DomainError as exc:
-            db.session.rollback()
             form.to_station_id.errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("Link saved."), "success")
             return redirect(url_for(".station_edit", station_id=link.from_station_id))
     return render_template("logistics/link_form.html", form=form, link=link)
@@ -175,11 +171,9 @@ def station_import():
         try:
             count = load(form.file.data.read())
         except DomainError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             errors = exc.details.get("errors", [])
         else:
-            db.session.commit()
             flash(_("%(count)d rows imported.", count=count), "success")
             return redirect(url_for(".station_list"))
     return render_template("logistics/import.html", form=form, errors=errors)

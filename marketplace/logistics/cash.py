@@ -12,6 +12,7 @@ from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..money import format_fen, sum_fen
 from ..status import utcnow
+from ..transaction import verb
 from .models import CashKind, CashMovement, Station
 from .network import operates, station_label
 from .planner import to_utc
@@ -89,6 +90,7 @@ def cash_sheet(station: Station, day: date) -> CashSheet:
     )
 
 
+@verb
 def hand_on_cash(
     station: Station, amount_fen: int, by, *, note: str | None = None, at: datetime | None = None
 ) -> CashMovement:

@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from ..extensions import db
 from ..money import split_largest_remainder
 from ..status import utcnow
+from ..transaction import verb
 from .models import Link, Manifest, ManifestParcel, ManifestStatus, Parcel, ParcelStatus, Station
 from .network import edge_of
 from .planner import eta_along, local_date, to_utc
@@ -170,6 +171,12 @@ def consolidate(station: Station, now: datetime | None = None) -> list[Manifest]
         reprice(manifest)
     db.session.flush()
     return list(joined.values())
+
+
+@verb
+def replan(station: Station) -> list[Manifest]:
+    """An operator asks for the station's runs to be planned again (all or nothing)."""
+    return consolidate(station)
 
 
 def remaining_eta(parcel: Parcel, moment: datetime, from_leg: int) -> datetime | None:

@@ -16,6 +16,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..money import fen_to_yuan, yuan_to_fen
 from ..regions.services import get_by_code
+from ..transaction import verb
 from .models import Link, Station, StationKind
 from .network import check_link, check_station, find_link, get_station_by_code, save_link
 from .network import save_station as save_station_row
@@ -129,6 +130,7 @@ def _station_fields(row: dict) -> dict:
     )  # fmt: skip
 
 
+@verb
 def import_stations(data: bytes) -> int:
     """Create or update stations from CSV; all rows or none. Returns how many rows."""
     parsed, errors, seen = [], [], set()
@@ -173,6 +175,7 @@ def _link_fields(row: dict) -> dict:
     )  # fmt: skip
 
 
+@verb
 def import_links(data: bytes) -> int:
     """Create or update links from CSV; all rows or none. Returns how many rows."""
     parsed, errors, seen = [], [], set()

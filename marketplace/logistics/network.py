@@ -14,6 +14,7 @@ from ..accounts.models import Role
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..regions.models import Region, RegionLevel
+from ..transaction import verb
 from .models import Link, NetworkStamp, Station, StationKind
 from .planner import Edge, Network
 
@@ -177,6 +178,7 @@ def check_station(
             )
 
 
+@verb
 def save_station(station: Station | None, **fields) -> Station:
     """Create (station None) or update a station; `fields` are its columns plus `region`
     and `operators` (a list of users)."""
@@ -227,6 +229,7 @@ def check_link(link: Link | None, *, from_station, to_station, carrier, weekdays
         raise Conflict(_l("These two stations already have a link with this carrier."))
 
 
+@verb
 def save_link(link: Link | None, **fields) -> Link:
     """Create (link None) or update a link; `fields` are its columns with `from_station`
     and `to_station` (None: express hand-over) as stations."""

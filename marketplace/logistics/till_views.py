@@ -62,10 +62,8 @@ def assisted_order(station_id: int):
                 recipient_phone=(form.recipient_phone.data or "").strip() or None,
             )
         except DomainError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
         else:
-            db.session.commit()
             flash(_("Order %(reference)s placed.", reference=order.reference), "success")
             return redirect(url_for(".assisted_slip", station_id=station.id, order_id=order.id))
     return render_template("logistics/assisted_order.html", station=station, form=form)
@@ -111,10 +109,8 @@ def hand_on_cash(station_id: int):
                 station, form.amount.fen, current_user, note=form.note.data
             )
         except DomainError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
         else:
-            db.session.commit()
             flash(
                 _("%(amount)s handed on recorded.", amount=format_fen(movement.amount_fen)),
                 "success",

@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..status import utcnow
 from . import board, services
-from .consolidation import consolidate
+from .consolidation import replan
 from .forms import HandoverForm, ScanForm
 from .labels import SCAN_ACTION_LABELS, all_labels
 from .models import Manifest, Station
@@ -75,10 +75,8 @@ def scan(station_id: int):
     try:
         record_scan(parcel, station, form.action.data, current_user)
     except DomainError as exc:
-        db.session.rollback()
         flash(exc.message, "danger")
     else:
-        db.session.commit()
         flash(
             _(
                 "Parcel %(code)s: %(action)s.",
@@ -110,10 +108,8 @@ def handover(station_id: int):
                     cash_received_fen=form.cash_received.fen,
                 )
             except DomainError as exc:
-                db.session.rollback()
                 form.pickup_code.errors.append(exc.message)
             else:
-                db.session.commit()
                 flash(_("Parcel %(code)s handed over.", code=parcel.code), "success")
                 return redirect(url_for(".station_dashboard", station_id=station.id))
     here = parcel if parcel is not None and parcel.current_station_id == station.id else None
@@ -124,8 +120,7 @@ def handover(station_id: int):
 @operator_required
 def replan_runs(station_id: int):
     station = station_or_403(station_id)
-    consolidate(station)
-    db.session.commit()
+    replan(station)
     flash(_("The runs of this station were planned again."), "success")
     return redirect(url_for(".station_dashboard", station_id=station.id))
 

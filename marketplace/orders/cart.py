@@ -9,6 +9,7 @@ from ..catalog.models import Product, ProductStatus
 from ..catalog.stock import MAX_QUANTITY, available_quantities
 from ..errors import Conflict, DomainError
 from ..extensions import db
+from ..transaction import verb
 from .labels import shown_name
 from .models import CartItem
 
@@ -85,6 +86,7 @@ def open_cart(user, session):
     return SessionCart(session)
 
 
+@verb
 def merge_session_cart(user, session) -> None:
     """Move an anonymous visitor's cart (session: {product_id: qty}) into the user's cart."""
     incoming = SessionCart(session).quantities()
@@ -118,6 +120,7 @@ def check_quantity(product: Product, quantity: int, available: int) -> None:
         )
 
 
+@verb
 def add_to_cart(cart, product: Product, quantity: int) -> int:
     """Add units of an active product; returns the product's new quantity in the cart."""
     if product.status != ProductStatus.active:
@@ -129,6 +132,7 @@ def add_to_cart(cart, product: Product, quantity: int) -> int:
     return new
 
 
+@verb
 def set_cart_quantity(cart, product: Product, quantity: int) -> None:
     """Change the quantity of a product already in the cart."""
     if product.id not in cart.quantities():
@@ -137,6 +141,7 @@ def set_cart_quantity(cart, product: Product, quantity: int) -> None:
     cart.set(product.id, quantity)
 
 
+@verb
 def remove_from_cart(cart, product_id: int) -> None:
     """Take a product out of the cart (nothing happens if it is not there)."""
     cart.remove(product_id)

@@ -9,6 +9,8 @@ from ..accounts.permissions import role_required
 from ..catalog.services import can_manage
 from ..errors import DomainError
 from ..extensions import db
+from ..money import format_fen
+from ..payments.refunds import cancellation_refund_fen
 from ..status import events_for
 from . import actions, queries
 from .forms import CancelOrderForm, MarkPackedForm
@@ -56,11 +58,20 @@ def cancel(key: str):
         try:
             actions.cancel_order(order, by=current_user, reason=form.reason.data or None)
         except DomainError as exc:
-            db.session.rollback()
             flash(str(exc.message), "danger")
         else:
-            db.session.commit()
-            flash(_("Your order %(ref)s is cancelled.", ref=order.reference), "info")
+            refunded = cancellation_refund_fen(order)
+            if refunded:
+                message = _(
+                    # Checkout also takes Alipay and WeChat Pay: not "your card".
+                    "Your order %(ref)s is cancelled. The payment of %(amount)s will be "
+                    "refunded the way you paid within a few days.",
+                    ref=order.reference,
+                    amount=format_fen(refunded),
+                )
+            else:
+                message = _("Your order %(ref)s is cancelled.", ref=order.reference)
+            flash(message, "info")
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -96,10 +107,8 @@ def mark_packed(fulfilment_id: int):
         try:
             actions.mark_packed(fulfilment, by=current_user)
         except DomainError as exc:
-            db.session.rollback()
             flash(str(exc.message), "danger")
         else:
-            db.session.commit()
             flash(
                 _(
                     "Order %(ref)s is packed. Hand it to your village point.",

@@ -119,10 +119,8 @@ def _cart_change(change) -> None:
     try:
         quantity = change(_cart(), product, form.quantity.quantity)
     except DomainError as exc:
-        db.session.rollback()
         flash(str(exc.message), "danger")
         return
-    db.session.commit()
     if quantity is None:
         flash(_("The quantity of %(name)s was changed.", name=shown_name(product)), "success")
     else:
@@ -149,7 +147,6 @@ def cart_remove():
     form = RemoveFromCartForm()
     if form.validate():
         carts.remove_from_cart(_cart(), form.product_id.data)
-        db.session.commit()
         flash(_("Removed from your cart."), "info")
     return redirect(url_for("orders.cart"))
 
@@ -178,14 +175,11 @@ def checkout():
         try:
             order = actions.checkout_cart(current_user, station, form.payment_method.data)
         except actions.InsufficientStock as exc:
-            db.session.rollback()
             _flash_shortages(exc.shortages)
             return redirect(url_for("orders.cart"))
         except DomainError as exc:
-            db.session.rollback()
             flash(str(exc.message), "danger")
         else:
-            db.session.commit()
             online = order.payment_method == PaymentMethod.stripe
             if online and "payments.start_checkout" in current_app.view_functions:
                 return redirect(url_for("payments.start_checkout", order_id=order.id))

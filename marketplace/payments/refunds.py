@@ -199,6 +199,21 @@ def settle_cancelled_order(order: Order, by=None) -> list[Refund]:
     return refunds
 
 
+def cancellation_refund_fen(order: Order) -> int:
+    """What the order's cancellation gives back to the buyer (0 if nothing was paid
+    online), so the buyer who cancels is told the money is on its way."""
+    total = db.session.scalar(
+        db.select(sum_fen(Refund.amount_fen))
+        .join(Payment, Payment.id == Refund.payment_id)
+        .where(
+            Payment.order_id == order.id,
+            Refund.reason == REFUND_CANCELLED,
+            Refund.status != RefundStatus.failed,
+        )
+    )
+    return int(total)
+
+
 def _refund_rest(payment: Payment, reason: str, key: str, by=None) -> Refund | None:
     left = payment.amount_fen - payment_refunded_fen(payment)
     if left <= 0:

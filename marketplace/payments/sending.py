@@ -6,6 +6,7 @@ recorded under the sale's lock, and a refund that has succeeded is reported to o
 
 import logging
 
+from .. import transaction
 from ..extensions import db
 from ..orders import actions as sale
 from ..transaction import on_commit, verb
@@ -80,7 +81,9 @@ def send_refund(refund_id: int, on_unreachable) -> bool:
             },
         )
     except stripe_gateway.GatewayError as exc:
-        db.session.rollback()
+        # Runs after the commit that decided the refund: end what this step read, so
+        # the verb below starts from the rows as they are now.
+        transaction.rollback()
         if on_unreachable is not None:
             _record_answer(refund_id, None, on_unreachable, note=f"Stripe: {exc}"[:500])
         return False

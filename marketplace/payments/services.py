@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from .. import transaction
 from ..errors import Conflict
 from ..extensions import db
 from ..orders import actions as sale
@@ -174,7 +175,9 @@ def open_session(start: CheckoutStart) -> CheckoutStart:
             locale=start.locale,
         )
     except stripe_gateway.GatewayError as exc:
-        db.session.rollback()
+        # Runs after the request's commit: end what this step read, so the verb below
+        # starts from the rows as they are now.
+        transaction.rollback()
         _session_refused(start.payment_id, str(exc))
         start.cancelled = _l(
             "We could not reach the payment service, so the order was cancelled and "

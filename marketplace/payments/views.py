@@ -159,7 +159,6 @@ def refund_fulfilment(fulfilment_id):
                 fulfilment, form.amount_fen, form.reason.data, by=current_user
             )
         except DomainError as exc:
-            db.session.rollback()
             flash(exc.message, "danger")
             status = exc.status_code
         else:

@@ -66,6 +66,7 @@ def test_the_buyer_cancels_from_the_order_page(client, auth, shop, order):
     )
     html = page.get_data(as_text=True)
     assert "is cancelled" in html and "Cancel this order" not in html
+    assert "will be refunded" not in html  # paid in cash at pickup: nothing was paid yet
     db.session.expire_all()
     assert order.status == OrderStatus.cancelled
 

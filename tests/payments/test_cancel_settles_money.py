@@ -38,6 +38,10 @@ def test_a_paid_online_order_cancelled_by_its_buyer_is_refunded_once(
     again = client.post(f"/orders/{order.reference}/cancel", data={}, follow_redirects=True)
 
     assert done.status_code == 200
+    assert (
+        f"Your order {order.reference} is cancelled. The payment of ¥58.00 will be refunded "
+        "the way you paid within a few days." in done.get_data(as_text=True)
+    )
     assert "can no longer be cancelled" in again.get_data(as_text=True)
     [sent] = stripe_standin.posts_to("/v1/refunds")
     assert int(sent["params"]["amount"]) == order.total_fen == 5800
