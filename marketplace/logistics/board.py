@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..catalog.models import Cooperative
+from ..clock import local_date
 from ..extensions import db
 from ..orders.models import Fulfilment
 from .consolidation import next_link_id
 from .models import Link, Manifest, ManifestParcel, ManifestStatus, Parcel, ParcelStatus, Station
-from .planner import local_date
 
 
 @dataclass

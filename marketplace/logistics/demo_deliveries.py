@@ -8,11 +8,11 @@ from datetime import timedelta
 from ..accounts.models import User
 from ..accounts.services import find_user_by_login
 from ..catalog.models import Cooperative, Product, ProductStatus
+from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..orders import actions as sale
 from ..orders.models import Fulfilment, FulfilmentStatus, PaymentMethod
-from ..status import utcnow
 from .itinerary import next_scan
 from .models import ScanAction, Station, StationKind
 from .scans import record_scan

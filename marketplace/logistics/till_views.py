@@ -9,16 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..catalog.models import Product, ProductStatus
+from ..clock import local_date, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..money import format_fen
 from ..orders import actions as sale
 from ..orders.models import Order, PaymentMethod
-from ..status import utcnow
 from . import cash
 from .forms import AssistedOrderForm, HandOnCashForm
 from .models import StationKind
-from .planner import local_date
 from .views import bp, operator_required, station_or_403
 
 

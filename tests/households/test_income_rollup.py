@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from marketplace.clock import month_of
 from marketplace.extensions import db
 from marketplace.households.models import HouseholdIncomeMonth, IncomeEntry
-from marketplace.households.rollup import add_ledger_from, month_of
+from marketplace.households.rollup import add_ledger_from
 from marketplace.orders.actions import recognise_income_if_due, refund_recorded
 from marketplace.orders.models import FulfilmentStatus
 from marketplace.orders.status import move_fulfilment
