@@ -1,6 +1,7 @@
 """Demo history: sample villagers of Yongjing buy lilies and apples over the last months and
 their parcels go through the real scans, so the reports and the impact page have sales to
-show. Every step is the real service (place_order, record_scan), dated in the past."""
+show. Every step is the real service (place_order, record_scan), dated in the past. It lives
+in orders, which drives the sale through logistics' scans; logistics knows no catalogue."""
 
 import random
 from datetime import timedelta
@@ -11,11 +12,11 @@ from ..catalog.models import Cooperative, Product, ProductStatus
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..orders import actions as sale
-from ..orders.models import Fulfilment, FulfilmentStatus, PaymentMethod
-from .itinerary import next_scan
-from .models import ScanAction, Station, StationKind
-from .scans import record_scan
+from ..logistics.itinerary import next_scan
+from ..logistics.models import ScanAction, Station, StationKind
+from ..logistics.scans import record_scan
+from . import actions as sale
+from .models import Fulfilment, FulfilmentStatus, PaymentMethod
 
 BUYERS = 8
 ORDERS = 24
