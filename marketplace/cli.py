@@ -18,7 +18,7 @@ DEMO_LOADERS = (
     "households.demo",
     "catalog.demo",
     "orders.demo",
-    "logistics.demo_deliveries",
+    "orders.demo_deliveries",
     "payments.demo",
     "reports.demo",
 )

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from .clock import LOCAL_TZ_NAME
+
 
 def _env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -47,7 +49,7 @@ def load_config(instance_path: str) -> dict:
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_DEFAULT_TIMEZONE": LOCAL_TZ_NAME,
         "LANGUAGES": ["zh", "en"],
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BOOTSTRAP_BTN_SIZE": "lg",

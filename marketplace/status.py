@@ -1,21 +1,14 @@
 """Status machines: one transition function for every status enum, each change an event row."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .clock import utcnow
 from .errors import IllegalTransition
 from .extensions import db
-
-
-def utcnow() -> datetime:
-    """Now in UTC as a naive datetime, evaluated per call (never once at import).
-
-    All timestamps are stored as naive UTC so SQLite and PostgreSQL behave the same.
-    """
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class StatusEvent(db.Model):

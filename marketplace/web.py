@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from . import money, transaction
+from . import clock, money, transaction
 from .extensions import (
     babel,
     bootstrap,
@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
     app.jinja_env.filters["fen"] = money.format_fen
+    app.jinja_env.filters["beijing"] = clock.format_local  # naive UTC shown in Beijing time
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

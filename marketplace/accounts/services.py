@@ -5,9 +5,9 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 
+from ..clock import utcnow
 from ..errors import Conflict, DomainError
 from ..extensions import db
-from ..status import utcnow
 from ..transaction import verb
 from .models import ApiToken, Role, User, UserRole
 

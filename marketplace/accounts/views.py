@@ -18,7 +18,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
-from ..orders import cart as orders_cart
 from . import services
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, RegisterForm, RolesForm
 from .models import User
@@ -50,8 +49,7 @@ def _start_session(user: User, remember: bool = False) -> None:
     session.clear()
     if cart:
         session["cart"] = cart
-    login_user(user, remember=remember)
-    orders_cart.merge_session_cart(user, session)
+    login_user(user, remember=remember)  # orders hears of it and merges the cart
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -14,8 +14,8 @@ from functools import wraps
 from flask import Blueprint, current_app, g, request
 
 from ..accounts.models import ApiToken, Role, User
+from ..clock import utcnow
 from ..extensions import db
-from ..status import utcnow
 from ..transaction import verb
 from .errors import ApiError
 

@@ -7,12 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Role
+from ..clock import local_today
 from ..extensions import db
 from ..households.models import Household
 from ..regions.models import Region
 from ..regions.services import get_by_code
 from ..reports.queries.households import household_income as household_income_query
-from ..reports.services import Filters, local_today, per
+from ..reports.services import Filters, per
 from .auth import roles_required
 from .params import int_arg, region_code_arg
 from .serializers import region_json

@@ -10,10 +10,11 @@ import qrcode.image.svg
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from ..clock import utcnow
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..households import services as households
-from ..status import StatusEvent, utcnow
+from ..status import StatusEvent
 from ..transaction import verb
 from .models import LotContribution, Product, ProductStatus, SupplyLot
 

@@ -9,6 +9,8 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Role
 from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..households.services import manager_townships
+from ..regions.models import Region
 from ..status import record_initial_status, transition
 from ..transaction import verb
 from . import cooperatives, photos, stock
@@ -98,6 +100,17 @@ def managed_cooperatives(user) -> list[Cooperative]:
         return cooperatives.list_cooperatives()
     stmt = db.select(Cooperative).where(Cooperative.managers.any(id=user.id))
     return list(db.session.scalars(stmt.order_by(Cooperative.name_zh)))
+
+
+@manager_townships.connect
+def managed_township_ids(user) -> set[int]:
+    """The townships of the cooperatives `user` manages: whose households they may see."""
+    stmt = (
+        db.select(Region.parent_id)
+        .join(Cooperative, Cooperative.village_id == Region.id)
+        .where(Cooperative.managers.any(id=user.id))
+    )
+    return {township_id for township_id in db.session.scalars(stmt) if township_id}
 
 
 # --- products -----------------------------------------------------------------------------

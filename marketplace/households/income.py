@@ -12,9 +12,9 @@ never changed.
 import math
 from collections import defaultdict
 
+from ..clock import utcnow
 from ..extensions import db
 from ..money import split_largest_remainder
-from ..status import utcnow
 from .models import Household, IncomeEntry, IncomeKind
 from .rollup import add_entries
 

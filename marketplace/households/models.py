@@ -6,8 +6,8 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from ..status import utcnow
 
 
 def _enum(cls):

@@ -3,22 +3,16 @@ written, in the same transaction, with an atomic upsert (two concurrent recognit
 same household and month both count: ON CONFLICT adds under the row lock)."""
 
 from collections import defaultdict
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..clock import local_month, month_of
 from ..extensions import db
 from ..money import sum_fen
-from ..reports.sql import UTC_OFFSET_HOURS, local_month
 from .models import HouseholdIncomeMonth, IncomeEntry
 
 KEY = ("household_id", "village_id", "month")
-
-
-def month_of(at) -> str:
-    """'YYYY-MM' of a naive-UTC timestamp in China Standard Time (as reports.sql.local_month)."""
-    return (at + timedelta(hours=UTC_OFFSET_HOURS)).strftime("%Y-%m")
 
 
 def _insert():

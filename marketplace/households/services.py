@@ -5,10 +5,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ..catalog.models import Cooperative
 from ..errors import Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..regions.models import Region, RegionLevel
@@ -149,14 +149,15 @@ def present_household(household: Household, viewer) -> HouseholdView:
     )
 
 
+# Who manages which cooperative is the catalogue's to say, and the catalogue stands above the
+# registry (its lots come from households), so the catalogue answers this signal with the
+# ids of the townships `user` works in (catalog/services.py). Unanswered: no households.
+manager_townships = Namespace().signal("manager-townships")
+
+
 def manager_township_ids(user) -> set[int]:
     """The townships of the cooperatives `user` manages (where their households live)."""
-    stmt = (
-        db.select(Region.parent_id)
-        .join(Cooperative, Cooperative.village_id == Region.id)
-        .where(Cooperative.managers.any(id=user.id))
-    )
-    return {township_id for township_id in db.session.scalars(stmt) if township_id}
+    return set().union(*(ids for _receiver, ids in manager_townships.send(user)))
 
 
 def visible_households(viewer, query: str | None = None, area_code: str | None = None):

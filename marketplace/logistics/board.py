@@ -4,12 +4,11 @@ over, parcels still at the cooperatives; and one run's manifest with each parcel
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ..catalog.models import Cooperative
+from ..clock import local_date
 from ..extensions import db
-from ..orders.models import Fulfilment
+from ..orders.queries import parcels_to_hand_over_at
 from .consolidation import next_link_id
 from .models import Link, Manifest, ManifestParcel, ManifestStatus, Parcel, ParcelStatus, Station
-from .planner import local_date
 
 
 @dataclass
@@ -76,16 +75,7 @@ def station_board(station: Station, now: datetime) -> Board:
         link = db.session.get(Link, next_link_id(parcel)) if next_link_id(parcel) else None
         waiting.append(Waiting(parcel, _planned_run(parcel), link.to_station if link else None))
     ready = [p for p in here if p.status == ParcelStatus.ready_for_pickup]
-    expected = db.session.scalars(
-        db.select(Parcel)
-        .join(Fulfilment, Fulfilment.id == Parcel.fulfilment_id)
-        .join(Cooperative, Cooperative.id == Fulfilment.cooperative_id)
-        .where(
-            Cooperative.home_station_id == station.id,
-            Parcel.status == ParcelStatus.awaiting_handover,
-        )
-        .order_by(Parcel.created_at, Parcel.id)
-    ).all()
+    expected = parcels_to_hand_over_at(station)
     return Board(
         station=station,
         day=today,

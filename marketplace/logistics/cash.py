@@ -4,18 +4,17 @@ Cash movements are append-only; the balance is collected - handed on - refunded.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from ..clock import day_bounds, utcnow
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..money import format_fen, sum_fen
-from ..status import utcnow
 from ..transaction import verb
 from .models import CashKind, CashMovement, Station
 from .network import operates, station_label
-from .planner import to_utc
 
 
 def _signed_amount():
@@ -32,12 +31,6 @@ def balance_fen(station: Station, before: datetime | None = None) -> int:
     if before is not None:
         stmt = stmt.where(CashMovement.at < before)
     return int(db.session.scalar(stmt))
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The Beijing calendar day as a half-open range of naive UTC moments."""
-    start = to_utc(datetime.combine(day, time.min))
-    return start, start + timedelta(days=1)
 
 
 @dataclass

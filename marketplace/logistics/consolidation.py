@@ -9,13 +9,13 @@ ETA moves. A run stays open for late scans for `LATE_SCAN_GRACE` after its depar
 
 from datetime import datetime, time, timedelta
 
+from ..clock import local_date, to_utc, utcnow
 from ..extensions import db
 from ..money import split_largest_remainder
-from ..status import utcnow
 from ..transaction import verb
 from .models import Link, Manifest, ManifestParcel, ManifestStatus, Parcel, ParcelStatus, Station
 from .network import edge_of
-from .planner import eta_along, local_date, to_utc
+from .planner import eta_along
 
 LATE_SCAN_GRACE = timedelta(hours=3)
 MAX_DAYS_AHEAD = 60  # a station closed longer than this leaves its parcels unplanned

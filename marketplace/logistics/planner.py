@@ -1,5 +1,6 @@
 """Route planning on the station graph: a pure function of (network, origin, destination,
-constraints). No database and no clock: the caller builds the `Network` and passes the time.
+constraints). No database and never reads the clock: the caller builds the `Network` and
+passes the time.
 
 Rules:
 - The cheapest path wins. A link's cost for one parcel is what the run would cost if the
@@ -19,13 +20,13 @@ import heapq
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from ..clock import to_local, to_utc
 from ..errors import Conflict
 
-LOCAL_OFFSET = timedelta(hours=8)  # China Standard Time, all year
 DEFAULT_WEIGHT_G = 1000
 
 
@@ -39,21 +40,6 @@ class NoColdChainRoute(NoRoute):
     """A path exists, but not one that keeps a perishable parcel cold all the way."""
 
     code = "no_cold_chain_route"
-
-
-def to_local(moment: datetime) -> datetime:
-    """Naive UTC -> naive Beijing time."""
-    return moment + LOCAL_OFFSET
-
-
-def to_utc(local: datetime) -> datetime:
-    """Naive Beijing time -> naive UTC."""
-    return local - LOCAL_OFFSET
-
-
-def local_date(moment: datetime) -> date:
-    """The Beijing calendar day of a naive UTC moment (a run's service date)."""
-    return to_local(moment).date()
 
 
 @dataclass(frozen=True)

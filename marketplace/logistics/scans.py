@@ -14,12 +14,12 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from ..clock import utcnow
 from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..money import format_fen
 from ..orders import actions as sale
 from ..orders.models import FulfilmentStatus
-from ..status import utcnow
 from ..transaction import verb
 from .consolidation import board, consolidate, lock_stations, remaining_eta
 from .itinerary import is_express, next_scan

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from ..clock import utcnow
 from ..errors import Conflict
 from ..extensions import db
-from ..status import record_initial_status, utcnow
+from ..status import record_initial_status
 from .consolidation import consolidate, lock_stations, next_link_id, reprice  # noqa: F401
 from .itinerary import NextScan, is_express, next_scan  # noqa: F401  (public here too)
 from .models import (

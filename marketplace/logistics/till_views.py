@@ -8,25 +8,22 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..catalog.models import Product, ProductStatus
+from ..clock import local_date, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..money import format_fen
 from ..orders import actions as sale
 from ..orders.models import Order, PaymentMethod
-from ..status import utcnow
+from ..orders.queries import products_on_sale
 from . import cash
 from .forms import AssistedOrderForm, HandOnCashForm
 from .models import StationKind
-from .planner import local_date
 from .views import bp, operator_required, station_or_403
 
 
 def _product_choices() -> list[tuple[int, str]]:
     locale = str(get_locale() or "zh")
-    products = db.session.scalars(
-        db.select(Product).where(Product.status == ProductStatus.active).order_by(Product.name_zh)
-    )
+    products = products_on_sale()
     return [(0, _("— choose —"))] + [
         (
             p.id,

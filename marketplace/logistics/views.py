@@ -7,16 +7,15 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
+from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..status import utcnow
 from . import board, services
 from .consolidation import replan
 from .forms import HandoverForm, ScanForm
 from .labels import SCAN_ACTION_LABELS, all_labels
 from .models import Manifest, Station
 from .network import operates, stations_of
-from .planner import to_local
 from .scans import record_scan
 
 bp = Blueprint("logistics", __name__)
@@ -27,12 +26,6 @@ operator_required = role_required(Role.station_operator, Role.admin)
 def logistics_globals():
     # The tracking partial is included by the orders pages, so its helpers are app-wide.
     return {"logistics_labels": all_labels(), "parcel_tracking": services.tracking}
-
-
-@bp.app_template_filter("beijing")
-def beijing_time(moment, fmt="%Y-%m-%d %H:%M"):
-    """A naive UTC datetime shown in Beijing time."""
-    return to_local(moment).strftime(fmt) if moment else ""
 
 
 def station_or_403(station_id: int) -> Station:

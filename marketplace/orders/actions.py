@@ -15,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 
 from ..catalog import stock
 from ..catalog.services import can_manage
+from ..clock import utcnow
 from ..errors import Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..households import income
 from ..logistics import services as logistics
 from ..payments import cash, refunds
-from ..status import utcnow
 from ..transaction import verb
 from . import checkout, status
 from .cart import AccountCart

@@ -5,15 +5,15 @@ cooperative with its lines and the lots their units came from, a parcel planned 
 """
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..catalog import stock
 from ..catalog.models import Product, ProductStatus
+from ..clock import local_date
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..logistics import services as logistics
@@ -21,9 +21,6 @@ from ..logistics.models import StationKind
 from ..status import record_initial_status
 from .labels import shown_name
 from .models import Fulfilment, FulfilmentStatus, LineAllocation, OrderLine, PaymentMethod
-
-# References carry the date in China, where the buyers and stations are.
-REFERENCE_TZ = ZoneInfo("Asia/Shanghai")
 
 # Refusals name the argument at fault in `details["field"]` (payment_method, items,
 # pickup_station) so the API can say which request field was wrong.
@@ -46,9 +43,9 @@ def provisional_reference() -> str:
 
 
 def order_reference(order_id: int, now: datetime) -> str:
-    """'LX-20261129-000123': the local date of the order and its (unique) id."""
-    local = now.replace(tzinfo=UTC).astimezone(REFERENCE_TZ)
-    return f"LX-{local:%Y%m%d}-{order_id:06d}"
+    """'LX-20261129-000123': the order's date in China (where buyers and stations are) and
+    its (unique) id."""
+    return f"LX-{local_date(now):%Y%m%d}-{order_id:06d}"
 
 
 def payment_method(value) -> PaymentMethod:

@@ -2,9 +2,9 @@
 
 from sqlalchemy.orm import selectinload
 
-from ..catalog.models import Cooperative, cooperative_managers
+from ..catalog.models import Cooperative, Product, ProductStatus, cooperative_managers
 from ..extensions import db
-from ..logistics.models import Station, StationKind
+from ..logistics.models import Parcel, ParcelStatus, Station, StationKind
 from ..regions.models import RegionLevel
 from .models import Fulfilment, FulfilmentStatus, LineAllocation, Order, OrderLine
 
@@ -102,5 +102,27 @@ def fulfilments_for_packing(cooperatives, status: FulfilmentStatus) -> list[Fulf
             .selectinload(LineAllocation.lot),
             selectinload(Fulfilment.parcel),
         )
+    )
+    return list(db.session.scalars(stmt))
+
+
+def products_on_sale() -> list[Product]:
+    """Every active product by Chinese name: what a village point can order for a villager."""
+    stmt = db.select(Product).where(Product.status == ProductStatus.active)
+    return list(db.session.scalars(stmt.order_by(Product.name_zh)))
+
+
+def parcels_to_hand_over_at(station: Station) -> list[Parcel]:
+    """Parcels awaiting hand-over by the cooperatives whose village point `station` is, oldest
+    first. Here, not in logistics, because only the sale knows which cooperative sends what."""
+    stmt = (
+        db.select(Parcel)
+        .join(Fulfilment, Fulfilment.id == Parcel.fulfilment_id)
+        .join(Cooperative, Cooperative.id == Fulfilment.cooperative_id)
+        .where(
+            Cooperative.home_station_id == station.id,
+            Parcel.status == ParcelStatus.awaiting_handover,
+        )
+        .order_by(Parcel.created_at, Parcel.id)
     )
     return list(db.session.scalars(stmt))

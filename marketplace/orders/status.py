@@ -1,8 +1,9 @@
 """The order and fulfilment status machines. Only `orders.actions` calls these: the verbs
 there are the one place a sale's statuses change."""
 
+from ..clock import utcnow
 from ..errors import IllegalTransition
-from ..status import transition, utcnow
+from ..status import transition
 from .models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderStatus
 
 OS, F = OrderStatus, FulfilmentStatus

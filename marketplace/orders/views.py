@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, user_logged_in
 
 from ..catalog import stock
 from ..catalog.models import Product
@@ -44,6 +44,13 @@ def order_words():
 
 def _cart():
     return carts.open_cart(current_user, session)
+
+
+@user_logged_in.connect
+def _keep_visitors_cart(_app, user, **_extra):
+    """On login, move what the visitor put in the cart into the account. A signal, so that
+    accounts, which logs in, knows nothing of carts."""
+    carts.merge_session_cart(user, session)
 
 
 def _back(default: str) -> str:

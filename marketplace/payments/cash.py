@@ -1,9 +1,9 @@
 """Cash at the pickup point: the payment row for cash a station took, and cash paid back."""
 
+from ..clock import utcnow
 from ..extensions import db
 from ..logistics.models import CashKind, CashMovement
 from ..orders.models import Fulfilment
-from ..status import utcnow
 from .models import Payment, PaymentProvider, PaymentStatus, Refund, RefundStatus
 from .status import start_payment, start_refund
 

@@ -16,11 +16,11 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from .. import transaction
+from ..clock import utcnow
 from ..errors import Conflict
 from ..extensions import db
 from ..orders import actions as sale
 from ..orders.models import CancelReason, Order, OrderStatus, PaymentMethod
-from ..status import utcnow
 from ..transaction import verb
 from . import stripe_gateway
 from .models import Payment, PaymentProvider, PaymentStatus

@@ -7,9 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from ..clock import local_today
 from ..regions.models import RegionLevel
 from ..regions.services import get_by_code, regions_at
-from .services import Filters, local_today
+from .services import Filters
 
 # Longest period a report accepts: the monthly trend draws one bar per month.
 MAX_PERIOD_DAYS = 10 * 366

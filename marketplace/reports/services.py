@@ -9,26 +9,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from ..clock import day_start, local_today
 from ..extensions import db
 from ..households.models import PovertyLine
 from ..regions.models import Region, RegionLevel
-from ..status import utcnow
-from .sql import UTC_OFFSET_HOURS
 
 ROWS_PER_PAGE = 50
 PRINT_ROWS = 2000
 # Rows fetched from the database per round trip while streaming an export.
 STREAM_BATCH = 1000
-
-
-def local_today() -> date:
-    """Today's date in China Standard Time."""
-    return (utcnow() + timedelta(hours=UTC_OFFSET_HOURS)).date()
-
-
-def local_to_utc(day: date) -> datetime:
-    """Local midnight at the start of `day`, as naive UTC."""
-    return datetime(day.year, day.month, day.day) - timedelta(hours=UTC_OFFSET_HOURS)
 
 
 @dataclass
@@ -48,12 +37,12 @@ class Filters:
 
     @property
     def start_utc(self) -> datetime:
-        return local_to_utc(self.start)
+        return day_start(self.start)
 
     @property
     def end_utc(self) -> datetime:
         """Exclusive upper bound: local midnight after the last day."""
-        return local_to_utc(self.end + timedelta(days=1))
+        return day_start(self.end + timedelta(days=1))
 
     @property
     def area_level(self) -> RegionLevel:

@@ -1,41 +1,18 @@
-"""SQL building blocks the reports share: local (China Standard Time) months, day spans,
-periods and areas. Everything here compiles to plain SQL on SQLite and PostgreSQL."""
+"""SQL building blocks the reports share: day spans, periods and areas (local months are
+`clock.local_month`). Everything here compiles to plain SQL on SQLite and PostgreSQL."""
 
-from sqlalchemy import BigInteger, String, case, cast, func, literal_column, true
+from sqlalchemy import BigInteger, case, cast, func, literal_column, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.types import Float
 
 from ..regions.models import RegionLevel
 
-# China has one time zone and no daylight saving: local time is always UTC + 8 hours.
-UTC_OFFSET_HOURS = 8
 CODE_LENGTH = {
     RegionLevel.county: 6,
     RegionLevel.township: 9,
     RegionLevel.village: 12,
 }
-
-
-class local_month(FunctionElement):
-    """'YYYY-MM' of a naive-UTC timestamp, in China Standard Time."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(local_month, "sqlite")
-def _local_month_sqlite(element, compiler, **kw):
-    (arg,) = list(element.clauses)
-    return f"strftime('%Y-%m', {compiler.process(arg, **kw)}, '+{UTC_OFFSET_HOURS} hours')"
-
-
-@compiles(local_month, "postgresql")
-def _local_month_postgresql(element, compiler, **kw):
-    (arg,) = list(element.clauses)
-    return (
-        f"to_char({compiler.process(arg, **kw)} + interval '{UTC_OFFSET_HOURS} hours', 'YYYY-MM')"
-    )
 
 
 class days_between(FunctionElement):

@@ -7,6 +7,7 @@ from bisect import bisect
 from collections.abc import Iterator
 from datetime import timedelta
 
+from ..clock import local_date
 from .ledger import Ids, recognised, refund_ids
 from .network import Network
 from .registry import Registry
@@ -49,7 +50,6 @@ CASH_COLUMNS = (
     "id", "station_id", "order_id", "fulfilment_id", "amount_fen", "kind", "by_id", "at", "note",
 )  # fmt: skip
 EVENT_COLUMNS = ("id", "subject", "subject_id", "from_status", "to_status", "by_id", "note", "at")
-CHINA = timedelta(hours=8)  # order references carry the local date, as orders.checkout does
 PARCEL_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # as logistics.services.new_parcel_code
 
 
@@ -96,7 +96,7 @@ def order_rows(reg, t, ids, start) -> Iterator[tuple]:
         goods = sum(goods_fen(reg, t, f) for f in fs)
         shipping = sum(t.f_shipping[f] for f in fs)
         yield (
-            ids.order + o, f"LX-{at + CHINA:%Y%m%d}-{ids.order + o:06d}", t.o_buyer[o],
+            ids.order + o, f"LX-{local_date(at):%Y%m%d}-{ids.order + o:06d}", t.o_buyer[o],
             None, None, None, t.o_pickup[o], "stripe" if t.o_stripe[o] else "cash_at_pickup",
             order_status(t, o), goods, shipping, goods + shipping, at,
         )  # fmt: skip

@@ -4,7 +4,7 @@ routes, the hand-over with the pickup code and cash, and the income report to th
 
 from datetime import date
 
-from marketplace.reports.services import local_today
+from marketplace.clock import local_today
 
 from .documented import assert_documented
 

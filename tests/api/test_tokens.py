@@ -7,8 +7,8 @@ import pytest
 
 from marketplace import create_app
 from marketplace.accounts.models import ApiToken
+from marketplace.clock import utcnow
 from marketplace.extensions import db
-from marketplace.status import utcnow
 from tests.conftest import make_test_config
 
 

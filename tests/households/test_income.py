@@ -202,8 +202,8 @@ def test_other_suppliers_parts_are_recorded_so_the_split_sums(
 def test_units_given_back_to_a_lot_earn_nothing(
     create_cooperative, create_product, create_household, create_lot, create_sale
 ):
+    from marketplace.clock import utcnow
     from marketplace.orders.models import LineAllocation
-    from marketplace.status import utcnow
 
     cooperative = create_cooperative(producer_share_bp=10000)
     product = create_product(cooperative=cooperative, price_fen=100)

@@ -2,13 +2,14 @@
 recognised with its sale, and sales either side of a local (China) month boundary."""
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 
+from marketplace.clock import local_date, month_of
 from marketplace.extensions import db
 from marketplace.households.models import HouseholdIncomeMonth, IncomeEntry
-from marketplace.households.rollup import add_ledger_from, month_of
+from marketplace.households.rollup import add_ledger_from
 from marketplace.orders.actions import refund_recorded
 from marketplace.reports.queries import households
 from marketplace.reports.services import Filters
@@ -73,8 +74,7 @@ def ledger_between(start: date, end: date) -> int:
     return sum(
         e.amount_fen
         for e in db.session.scalars(db.select(IncomeEntry))
-        if e.household_id is not None
-        and start <= (e.recognised_at + timedelta(hours=8)).date() <= end
+        if e.household_id is not None and start <= local_date(e.recognised_at) <= end
     )
 
 

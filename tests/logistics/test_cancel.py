@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from marketplace.catalog.models import SupplyLot
+from marketplace.clock import to_utc
 from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.logistics.models import (
@@ -20,7 +21,6 @@ from marketplace.logistics.models import (
     ScanAction,
     Station,
 )
-from marketplace.logistics.planner import to_utc
 from marketplace.logistics.scans import record_scan
 from marketplace.orders import actions
 from marketplace.orders.models import FulfilmentStatus, Order, OrderStatus

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from marketplace.clock import to_utc
 from marketplace.extensions import db
 from marketplace.logistics.consolidation import consolidate
 from marketplace.logistics.models import Manifest, ManifestParcel, ManifestStatus, ParcelStatus
-from marketplace.logistics.planner import to_utc
 from marketplace.logistics.scans import record_scan
 from marketplace.logistics.services import cancel_parcel
 

@@ -3,6 +3,7 @@
 import pytest
 
 from marketplace.accounts import demo as accounts_demo
+from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.logistics import demo
 from marketplace.logistics.models import Link, Station, StationKind
@@ -10,7 +11,6 @@ from marketplace.logistics.network import load_network, village_point_of
 from marketplace.logistics.planner import plan_route
 from marketplace.regions.models import Region, RegionLevel
 from marketplace.regions.services import load_sample_villages
-from marketplace.status import utcnow
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from datetime import datetime, time
 
 import pytest
 
+from marketplace.clock import to_utc
 from marketplace.logistics.planner import (
     Edge,
     Network,
@@ -17,7 +18,6 @@ from marketplace.logistics.planner import (
     NoRoute,
     eta_along,
     plan_route,
-    to_utc,
 )
 
 V1, T1, C1, T2, V2, V3 = 1, 2, 3, 4, 5, 6

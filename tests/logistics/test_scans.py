@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 
+from marketplace.clock import to_utc
 from marketplace.errors import Conflict, Forbidden
 from marketplace.extensions import db
 from marketplace.households.models import IncomeEntry
@@ -14,7 +15,7 @@ from marketplace.logistics.models import (
     ParcelStatus,
     ScanAction,
 )
-from marketplace.logistics.planner import NoColdChainRoute, NoRoute, to_utc
+from marketplace.logistics.planner import NoColdChainRoute, NoRoute
 from marketplace.logistics.scans import record_scan
 from marketplace.logistics.services import next_scan, plan_parcel, tracking
 from marketplace.orders.models import FulfilmentStatus, OrderStatus

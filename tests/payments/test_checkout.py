@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
+from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.orders.models import FulfilmentStatus, OrderStatus
 from marketplace.payments import services
 from marketplace.payments.models import Payment, PaymentProvider, PaymentStatus
-from marketplace.status import utcnow
 
 
 def _pay_online(client, auth, order):

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from marketplace.clock import utcnow
 from marketplace.payments import stripe_gateway
-from marketplace.status import utcnow
 
 from .conftest import WEBHOOK_SECRET
 from .stripe_standin import sign

@@ -71,8 +71,8 @@ def scenario(
     """
     from types import SimpleNamespace
 
+    from marketplace.clock import local_today
     from marketplace.households.models import PovertyLine
-    from marketplace.reports.services import local_today
 
     year = local_today().year
     db.session.add(PovertyLine(year=year, amount_fen=400000))

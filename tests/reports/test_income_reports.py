@@ -5,13 +5,14 @@ from datetime import date
 
 import pytest
 
+from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.households.models import IncomeEntry
 from marketplace.orders.actions import refund_recorded
 from marketplace.regions.models import Region
 from marketplace.regions.services import get_by_code
 from marketplace.reports.queries import areas, households, trend
-from marketplace.reports.services import Filters, local_today
+from marketplace.reports.services import Filters
 
 # Per household this year (see the scenario's docstring and the worked example):
 # h1 7,198 (lily) + 2,520 (2/10 of 12,600 pears)  = 9,718

@@ -5,13 +5,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from marketplace.clock import local_today, utcnow
 from marketplace.extensions import db
 from marketplace.logistics.models import Link, Manifest, ManifestParcel, ParcelScan
 from marketplace.orders.actions import refund_recorded
 from marketplace.regions.services import get_by_code
 from marketplace.reports.queries import coverage, logistics, sales, statement
-from marketplace.reports.services import Filters, local_today
-from marketplace.status import utcnow
+from marketplace.reports.services import Filters
 
 
 @pytest.fixture(autouse=True)

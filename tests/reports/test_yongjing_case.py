@@ -5,11 +5,12 @@ and is delivered, and the household income report finds all 260 with the exact i
 
 from datetime import date
 
+from marketplace.clock import local_today
 from marketplace.extensions import db
 from marketplace.households.models import Household
 from marketplace.regions.services import get_by_code
 from marketplace.reports.queries import areas, households
-from marketplace.reports.services import Filters, local_today
+from marketplace.reports.services import Filters
 
 APPLE_BOX_FEN = 2000  # 5 kg box, 4 yuan a kg
 LILY_BOX_FEN = 1500  # 500 g box, 30 yuan a kg

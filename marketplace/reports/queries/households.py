@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, case, cast, func, null, select, union_all
 from sqlalchemy.orm import aliased
 
+from ...clock import day_start
 from ...extensions import db
 from ...households.models import Household, HouseholdIncomeMonth, IncomeEntry
 from ...households.services import mask_name
@@ -16,7 +17,6 @@ from ..services import (
     Column,
     Filters,
     Table,
-    local_to_utc,
     order_by,
     per,
     poverty_line_fen,
@@ -107,8 +107,8 @@ def _ledger(first: date, after: date, sign: int = 1):
     return select(IncomeEntry.household_id, IncomeEntry.village_id, amount).where(
         IncomeEntry.household_id.is_not(None),
         IncomeEntry.village_id.is_not(None),
-        IncomeEntry.recognised_at >= local_to_utc(first),
-        IncomeEntry.recognised_at < local_to_utc(after),
+        IncomeEntry.recognised_at >= day_start(first),
+        IncomeEntry.recognised_at < day_start(after),
     )
 
 

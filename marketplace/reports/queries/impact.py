@@ -5,11 +5,12 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from ...clock import local_today
 from ...extensions import db
 from ...regions.models import RegionLevel
 from ...regions.services import regions_at
 from ..charts import bar_chart
-from ..services import Filters, local_today
+from ..services import Filters
 from .areas import household_income_by_area, totals_for
 from .trend import income_by_month, months_between
 

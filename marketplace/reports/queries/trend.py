@@ -6,13 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ...catalog.models import Cooperative
+from ...clock import local_month
 from ...extensions import db
 from ...households.models import IncomeEntry
 from ...orders.models import Fulfilment, OrderLine
 from ...regions.models import Region
 from ..charts import bar_chart
 from ..services import Column, Filters, Table
-from ..sql import in_period, local_month, positive, total, under_area
+from ..sql import in_period, positive, total, under_area
 from .areas import totals_for
 
 COLUMNS = [

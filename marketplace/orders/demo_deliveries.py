@@ -1,6 +1,7 @@
 """Demo history: sample villagers of Yongjing buy lilies and apples over the last months and
 their parcels go through the real scans, so the reports and the impact page have sales to
-show. Every step is the real service (place_order, record_scan), dated in the past."""
+show. Every step is the real service (place_order, record_scan), dated in the past. It lives
+in orders, which drives the sale through logistics' scans; logistics knows no catalogue."""
 
 import random
 from datetime import timedelta
@@ -8,14 +9,14 @@ from datetime import timedelta
 from ..accounts.models import User
 from ..accounts.services import find_user_by_login
 from ..catalog.models import Cooperative, Product, ProductStatus
+from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..orders import actions as sale
-from ..orders.models import Fulfilment, FulfilmentStatus, PaymentMethod
-from ..status import utcnow
-from .itinerary import next_scan
-from .models import ScanAction, Station, StationKind
-from .scans import record_scan
+from ..logistics.itinerary import next_scan
+from ..logistics.models import ScanAction, Station, StationKind
+from ..logistics.scans import record_scan
+from . import actions as sale
+from .models import Fulfilment, FulfilmentStatus, PaymentMethod
 
 BUYERS = 8
 ORDERS = 24
