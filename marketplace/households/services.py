@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Cooperative
+from ..catalog.services import managed_cooperatives_select
 from ..errors import Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..regions.models import Region, RegionLevel
@@ -150,11 +151,8 @@ def present_household(household: Household, viewer) -> HouseholdView:
 
 def manager_township_ids(user) -> set[int]:
     """The townships of the cooperatives `user` manages (where their households live)."""
-    stmt = (
-        db.select(Region.parent_id)
-        .join(Cooperative, Cooperative.village_id == Region.id)
-        .where(Cooperative.managers.any(id=user.id))
-    )
+    managed = managed_cooperatives_select(user).with_only_columns(Cooperative.village_id)
+    stmt = db.select(Region.parent_id).where(Region.id.in_(managed.scalar_subquery()))
     return {township_id for township_id in db.session.scalars(stmt) if township_id}
 
 

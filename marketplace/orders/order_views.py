@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
-from ..catalog.services import can_manage
+from ..catalog.services import can_manage, managed_cooperatives
 from ..errors import DomainError
 from ..extensions import db
 from ..status import events_for
@@ -71,7 +71,7 @@ def cancel(key: str):
 @bp.get("/packing")
 @role_required(Role.cooperative_manager)
 def packing_list():
-    cooperatives = queries.managed_cooperatives(current_user)
+    cooperatives = managed_cooperatives(current_user)
     return render_template(
         "orders/packing_list.html",
         cooperatives=cooperatives,
