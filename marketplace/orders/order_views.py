@@ -9,8 +9,7 @@ from ..accounts.permissions import role_required
 from ..catalog.services import can_manage, managed_cooperatives
 from ..errors import DomainError
 from ..extensions import db
-from ..status import events_for
-from . import actions, queries
+from . import actions, pages, queries
 from .forms import CancelOrderForm, MarkPackedForm
 from .models import Fulfilment, FulfilmentStatus
 from .views import bp
@@ -35,13 +34,9 @@ def _order_or_404(key: str):
 def order_detail(key: str):
     order = _order_or_404(key)
     buyer_side = queries.is_buyer_side(current_user, order)
+    form = CancelOrderForm() if buyer_side and actions.can_cancel(order) else None
     return render_template(
-        "orders/order_detail.html",
-        order=order,
-        order_events=events_for("order", order.id),
-        fulfilment_events={f.id: events_for("fulfilment", f.id) for f in order.fulfilments},
-        show_pickup_code=buyer_side,
-        cancel_form=CancelOrderForm() if buyer_side and actions.can_cancel(order) else None,
+        "orders/order_detail.html", page=pages.order_page(order, current_user, form)
     )
 
 
