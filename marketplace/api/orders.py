@@ -93,7 +93,7 @@ def place_order():
             raise
         raise Invalid({REQUEST_FIELD.get(field, field): exc.message}) from None
     if method != PaymentMethod.stripe:
-        return order_json(order, show_pickup_codes=True), 201
+        return order_json(order, user), 201
     start = _start_checkout(order)
 
     def respond():
@@ -103,7 +103,7 @@ def place_order():
         if opened.cancelled:
             # The order stays cancelled and its stock back on sale: answered, not raised.
             return error_response(409, "checkout_cancelled", opened.cancelled, order_id=placed.id)
-        return order_json(placed, show_pickup_codes=True, checkout_url=opened.checkout_url), 201
+        return order_json(placed, user, checkout_url=opened.checkout_url), 201
 
     return after_commit(respond)
 
@@ -142,7 +142,7 @@ def _events(order: Order) -> list[StatusEvent]:
 
 def _order_body(order: Order) -> dict:
     user = current_api_user()
-    body = order_json(order, queries.is_buyer_side(user, order), _checkout_url(order))
+    body = order_json(order, user, _checkout_url(order))
     body["events"] = [event_json(event) for event in _events(order)]
     return body
 

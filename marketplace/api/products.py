@@ -91,10 +91,7 @@ def get_product(product_id: int):
     product = db.session.get(Product, product_id) if product_id <= MAX_INT else None
     if product is None:
         raise ApiError(404)
-    # Drafts and archived products exist only for those who manage their cooperative.
-    if product.status != ProductStatus.active and not catalog.can_manage(
-        current_api_user(), product.cooperative
-    ):
+    if not catalog.can_see_product(current_api_user(), product):
         raise ApiError(404)
     return _detail(product)
 

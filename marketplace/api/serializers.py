@@ -14,7 +14,7 @@ from ..extensions import db
 from ..households.models import Household
 from ..households.services import mask_name
 from ..logistics.models import Parcel, Station
-from ..logistics.services import next_scan
+from ..logistics.services import next_scan, pickup_code_visible
 from ..orders.models import Fulfilment, FulfilmentStatus, Order
 from ..regions.models import Region
 from ..status import StatusEvent
@@ -182,8 +182,9 @@ def next_scan_json(parcel: Parcel) -> dict | None:
     return {"station_id": expected.station_id, "action": str(expected.action)}
 
 
-def fulfilment_json(fulfilment: Fulfilment, stations, show_pickup_code: bool) -> dict:
-    """One cooperative's part of an order and its parcel's route."""
+def fulfilment_json(fulfilment: Fulfilment, stations, viewer) -> dict:
+    """One cooperative's part of an order and its parcel's route; the pickup code only when
+    logistics' one rule lets `viewer` see it (as on the order and tracking pages)."""
     parcel = fulfilment.parcel
     body = {
         "id": fulfilment.id,
@@ -197,7 +198,7 @@ def fulfilment_json(fulfilment: Fulfilment, stations, show_pickup_code: bool) ->
         "route": route_json(parcel, stations) if parcel else [],
         "eta": iso_datetime(parcel.eta) if parcel else None,
     }
-    if show_pickup_code and parcel is not None:
+    if pickup_code_visible(viewer, parcel):
         body["pickup_code"] = parcel.pickup_code
     return body
 
@@ -227,7 +228,7 @@ def order_summary_json(order: Order) -> dict:
     }
 
 
-def order_json(order: Order, show_pickup_codes: bool, checkout_url: str | None = None) -> dict:
+def order_json(order: Order, viewer, checkout_url: str | None = None) -> dict:
     """An order with its lines, fulfilments (routes, ETAs) and payment."""
     stations = _stations([f.parcel for f in order.fulfilments if f.parcel is not None])
     return {
@@ -246,7 +247,7 @@ def order_json(order: Order, show_pickup_codes: bool, checkout_url: str | None =
             }
             for line in order.lines
         ],
-        "fulfilments": [fulfilment_json(f, stations, show_pickup_codes) for f in order.fulfilments],
+        "fulfilments": [fulfilment_json(f, stations, viewer) for f in order.fulfilments],
         "payment": payment_json(order, checkout_url),
     }
 

@@ -116,6 +116,15 @@ class Product(db.Model):
             return self.name_en
         return self.name_zh
 
+    # The status questions pages ask, answered here so templates compare no status strings.
+    @property
+    def on_sale(self) -> bool:
+        return self.status == ProductStatus.active
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == ProductStatus.archived
+
     def display_description(self, locale: str = "zh") -> str:
         if locale == "en" and self.description_en:
             return self.description_en

@@ -4,6 +4,7 @@ stock available from lots, households supported, and the public search."""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import false
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Role
@@ -78,7 +79,8 @@ def unit_label(code: str) -> str:
 
 
 def can_manage(user, cooperative: Cooperative) -> bool:
-    """Administrators manage every cooperative; managers only their own."""
+    """Administrators manage every cooperative; a manager only their own, and only while
+    they hold the role (revoking it revokes the rights at once)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_admin:
@@ -94,12 +96,31 @@ def require_manager(user, cooperative: Cooperative) -> None:
         raise Forbidden(_l("You do not manage this cooperative."))
 
 
-def managed_cooperatives(user) -> list[Cooperative]:
-    """The cooperatives `user` manages (all of them for an administrator)."""
+def managed_cooperatives_select(user):
+    """A select of the cooperatives `user` manages: the set `can_manage` is true for, as SQL,
+    so packing lists, the API and the household registry all ask the same question."""
+    stmt = db.select(Cooperative)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return stmt.where(false())
     if user.is_admin:
+        return stmt
+    if not user.has_role(Role.cooperative_manager):
+        return stmt.where(false())
+    return stmt.where(Cooperative.managers.any(id=user.id))
+
+
+def managed_cooperatives(user) -> list[Cooperative]:
+    """The cooperatives `user` manages (all of them for an administrator), by name."""
+    if getattr(user, "is_authenticated", False) and user.is_admin:
         return cooperatives.list_cooperatives()
-    stmt = db.select(Cooperative).where(Cooperative.managers.any(id=user.id))
-    return list(db.session.scalars(stmt.order_by(Cooperative.name_zh)))
+    stmt = managed_cooperatives_select(user).order_by(Cooperative.name_zh, Cooperative.id)
+    return list(db.session.scalars(stmt))
+
+
+def can_see_product(user, product: Product) -> bool:
+    """A product on sale is public; a draft or archived one exists only for those who
+    manage its cooperative (the product page and the API answer 404 to anyone else)."""
+    return product.status == ProductStatus.active or can_manage(user, product.cooperative)
 
 
 @manager_townships.connect

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from . import lots, photos, services
-from .models import Cooperative, Product, ProductStatus
+from .models import Cooperative, Product
 
 bp = Blueprint("catalog", __name__)
 
@@ -51,10 +51,9 @@ def product_detail(product_id: int):
             selectinload(Product.photos),
         ],
     ) or abort(404)
-    can_edit = services.can_manage(current_user, product.cooperative)
-    # Drafts and archived products are visible only to the people who manage them.
-    if product.status != ProductStatus.active and not can_edit:
+    if not services.can_see_product(current_user, product):
         abort(404)
+    can_edit = services.can_manage(current_user, product.cooperative)
     return render_template(
         "catalog/product_detail.html",
         product=product,

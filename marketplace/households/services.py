@@ -300,9 +300,14 @@ def poverty_lines() -> list[PovertyLine]:
 
 
 def poverty_line_fen(year: int) -> int | None:
-    """The poverty line per person of `year` in fen, if one is recorded."""
-    line = db.session.get(PovertyLine, year)
-    return line.amount_fen if line else None
+    """The poverty line per person in force in `year`, in fen: that year's, else the latest
+    earlier one (a line stays in force until a new one is published; none before the first)."""
+    return db.session.scalar(
+        db.select(PovertyLine.amount_fen)
+        .where(PovertyLine.year <= year)
+        .order_by(PovertyLine.year.desc())
+        .limit(1)
+    )
 
 
 @verb

@@ -140,6 +140,25 @@ class Parcel(db.Model):
     fulfilment = relationship("Fulfilment", back_populates="parcel")
     scans = relationship("ParcelScan", order_by="ParcelScan.at", back_populates="parcel")
 
+    # The status questions pages ask, answered here so templates compare no status strings.
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ParcelStatus.ready_for_pickup
+
+    @property
+    def is_handed_over(self) -> bool:
+        """With the buyer, or with the express carrier: its journey here is over."""
+        return self.status in (ParcelStatus.handed_over, ParcelStatus.handed_to_carrier)
+
+    @property
+    def is_under_way(self) -> bool:
+        """Still to reach its buyer: packed, travelling or waiting at the pickup point."""
+        return not self.is_handed_over and self.status != ParcelStatus.cancelled
+
+    @property
+    def is_in_transit(self) -> bool:
+        return self.status == ParcelStatus.in_transit
+
 
 class ManifestStatus(StrEnum):
     planned = "planned"

@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from ..clock import utcnow
 from ..errors import Conflict
 from ..extensions import db
+from ..orders.models import FulfilmentStatus
+from ..orders.queries import is_buyer_side
 from ..status import record_initial_status
 from .consolidation import consolidate, lock_stations, next_link_id, reprice  # noqa: F401
 from .itinerary import NextScan, is_express, next_scan  # noqa: F401  (public here too)
@@ -220,6 +222,18 @@ def _state(parcel: Parcel, index: int) -> str:
     if index == parcel.leg_index + 1 and parcel.status == ParcelStatus.in_transit:
         return "next"
     return "ahead"
+
+
+def pickup_code_visible(user, parcel: Parcel | None) -> bool:
+    """The pickup code is shown only to the buyer (or the operator who ordered for them) and
+    only while the parcel is still to be collected: once handed over or cancelled the code
+    is spent, and showing it again would only help someone who should not have it."""
+    if parcel is None or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    fulfilment = parcel.fulfilment
+    if fulfilment.status in (FulfilmentStatus.cancelled, FulfilmentStatus.delivered):
+        return False
+    return parcel.is_under_way and is_buyer_side(user, fulfilment.order)
 
 
 def can_track(user, parcel: Parcel) -> bool:

@@ -10,7 +10,7 @@ from ..accounts.permissions import role_required
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from . import board, services
+from . import board, pages, services
 from .consolidation import replan
 from .forms import HandoverForm, ScanForm
 from .labels import SCAN_ACTION_LABELS, all_labels
@@ -24,8 +24,8 @@ operator_required = role_required(Role.station_operator, Role.admin)
 
 @bp.app_context_processor
 def logistics_globals():
-    # The tracking partial is included by the orders pages, so its helpers are app-wide.
-    return {"logistics_labels": all_labels(), "parcel_tracking": services.tracking}
+    # The tracking partial is included by the orders pages, so its labels are app-wide.
+    return {"logistics_labels": all_labels()}
 
 
 def station_or_403(station_id: int) -> Station:
@@ -139,12 +139,7 @@ def track(code: str):
     parcel = services.find_parcel(code)
     if parcel is None or not services.can_track(current_user, parcel):
         abort(404)
-    order = parcel.fulfilment.order
-    return render_template(
-        "logistics/track.html",
-        tracking=services.tracking(parcel),
-        show_pickup_code=current_user.id in (order.buyer_id, order.placed_by_id),
-    )
+    return render_template("logistics/track.html", page=pages.track_page(parcel, current_user))
 
 
 from . import admin_views, till_views  # noqa: E402, F401  (they add their routes to bp)

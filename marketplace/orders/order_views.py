@@ -6,13 +6,12 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
-from ..catalog.services import can_manage
+from ..catalog.services import can_manage, managed_cooperatives
 from ..errors import DomainError
 from ..extensions import db
 from ..money import format_fen
 from ..payments.refunds import cancellation_refund_fen
-from ..status import events_for
-from . import actions, queries
+from . import actions, pages, queries
 from .forms import CancelOrderForm, MarkPackedForm
 from .models import Fulfilment, FulfilmentStatus
 from .views import bp
@@ -37,13 +36,9 @@ def _order_or_404(key: str):
 def order_detail(key: str):
     order = _order_or_404(key)
     buyer_side = queries.is_buyer_side(current_user, order)
+    form = CancelOrderForm() if buyer_side and actions.can_cancel(order) else None
     return render_template(
-        "orders/order_detail.html",
-        order=order,
-        order_events=events_for("order", order.id),
-        fulfilment_events={f.id: events_for("fulfilment", f.id) for f in order.fulfilments},
-        show_pickup_code=buyer_side,
-        cancel_form=CancelOrderForm() if buyer_side and actions.can_cancel(order) else None,
+        "orders/order_detail.html", page=pages.order_page(order, current_user, form)
     )
 
 
@@ -82,7 +77,7 @@ def cancel(key: str):
 @bp.get("/packing")
 @role_required(Role.cooperative_manager)
 def packing_list():
-    cooperatives = queries.managed_cooperatives(current_user)
+    cooperatives = managed_cooperatives(current_user)
     return render_template(
         "orders/packing_list.html",
         cooperatives=cooperatives,

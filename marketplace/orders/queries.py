@@ -2,7 +2,7 @@
 
 from sqlalchemy.orm import selectinload
 
-from ..catalog.models import Cooperative, Product, ProductStatus, cooperative_managers
+from ..catalog.models import Cooperative, Product, ProductStatus
 from ..extensions import db
 from ..logistics.models import Parcel, ParcelStatus, Station, StationKind
 from ..regions.models import RegionLevel
@@ -70,18 +70,6 @@ def last_pickup_station_id(buyer) -> int | None:
         .where(Order.buyer_id == buyer.id)
         .order_by(Order.created_at.desc(), Order.id.desc())
         .limit(1)
-    )
-
-
-def managed_cooperatives(user) -> list[Cooperative]:
-    """The cooperatives `user` manages."""
-    return list(
-        db.session.scalars(
-            db.select(Cooperative)
-            .join(cooperative_managers, cooperative_managers.c.cooperative_id == Cooperative.id)
-            .where(cooperative_managers.c.user_id == user.id)
-            .order_by(Cooperative.id)
-        )
     )
 
 

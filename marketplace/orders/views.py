@@ -23,6 +23,7 @@ from ..catalog.models import Product
 from ..errors import DomainError
 from ..extensions import db
 from ..logistics.models import Station
+from ..payments.services import online_payment_available
 from . import actions, labels, queries, search
 from . import cart as carts
 from .forms import BrowseForm, CartLineForm, CheckoutForm, RemoveFromCartForm
@@ -173,7 +174,7 @@ def checkout():
     if not summary.lines:
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("orders.cart"))
-    online = bool(current_app.config.get("STRIPE_SECRET_KEY"))
+    online = online_payment_available()
     form = CheckoutForm(pickup_groups=_pickup_groups(g.locale_code), online_payment=online)
     if request.method == "GET":
         form.pickup_station_id.data = queries.last_pickup_station_id(current_user)

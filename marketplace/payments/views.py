@@ -25,23 +25,12 @@ from ..extensions import csrf, db
 from ..money import fen_to_yuan, format_fen
 from ..orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
 from ..transaction import after_commit, on_commit
-from . import services, stripe_gateway, webhooks
+from . import pages, services, stripe_gateway, webhooks
 from .forms import RefundForm
 from .models import Refund, RefundStatus
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 log = logging.getLogger(__name__)
-
-
-@bp.app_context_processor
-def payment_helpers():
-    """Lets any page include payments/_order_payments.html with just `order` in context."""
-    return {
-        "payments_for_order": services.payments_for_order,
-        "refund_reason": services.refund_reason,
-        "can_refund": lambda fulfilment: services.can_refund(current_user, fulfilment),
-        "online_payment_available": services.online_payment_available,
-    }
 
 
 def _buyers_online_order(order_id: int) -> Order:
@@ -88,12 +77,9 @@ def start_checkout(order_id):
 def checkout_return(order_id):
     """Where Stripe sends the buyer back; it only reads, the webhook confirms payment."""
     order = _buyers_online_order(order_id)
+    left = request.args.get("left") == "1"
     return render_template(
-        "payments/checkout_return.html",
-        order=order,
-        open_payment=services.open_checkout(order),
-        paid=services.confirmed_payment(order) is not None,
-        left=request.args.get("left") == "1",
+        "payments/checkout_return.html", page=pages.checkout_return_page(order, left)
     )
 
 
@@ -169,12 +155,5 @@ def refund_fulfilment(fulfilment_id):
     elif request.method == "POST":
         status = 400
     return render_template(
-        "payments/refund.html",
-        fulfilment=fulfilment,
-        order=fulfilment.order,
-        form=form,
-        paid=services.paid_fen(fulfilment),
-        refunded=services.refunded_fen(fulfilment),
-        left=services.refundable_fen(fulfilment),
-        refunds=services.refunds_of_fulfilment(fulfilment),
+        "payments/refund.html", page=pages.refund_page(fulfilment), form=form
     ), status

@@ -1,6 +1,7 @@
 """What every report shares: the filters (area, period, sort), the shape of a report
 (columns, streamed rows, totals) and small pure helpers (masking names, shares in basis
-points, the poverty line of a year). The reports themselves live in reports/queries/.
+points). The poverty line of a year is the registry's (households.services); the reports
+themselves live in reports/queries/.
 
 Reports only read: no function here writes to the database.
 """
@@ -11,7 +12,6 @@ from datetime import date, datetime, timedelta
 
 from ..clock import day_start, local_today
 from ..extensions import db
-from ..households.models import PovertyLine
 from ..regions.models import Region, RegionLevel
 
 ROWS_PER_PAGE = 50
@@ -102,16 +102,6 @@ def per(amount: int | None, count: int | None) -> int | None:
     if not count:
         return None
     return (amount or 0) // count
-
-
-def poverty_line_fen(year: int) -> int | None:
-    """The poverty line per person of `year` (or the latest earlier year), in fen."""
-    return db.session.scalar(
-        db.select(PovertyLine.amount_fen)
-        .where(PovertyLine.year <= year)
-        .order_by(PovertyLine.year.desc())
-        .limit(1)
-    )
 
 
 def order_by(stmt, sorts: dict, filters: Filters, default: str, tiebreak, text_sorts=()):

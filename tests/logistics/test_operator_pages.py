@@ -204,14 +204,13 @@ def test_an_operator_orders_for_a_villager_who_pays_cash_at_pickup(
 def test_the_tracking_partial_can_be_included_by_the_order_page(app, line, place_order):
     from flask import render_template_string
 
+    from marketplace.logistics.pages import tracking_panel
+
     fulfilment = place_order()
     record_scan(fulfilment.parcel, line.a, "received", line.ops["A"])
-    template = (
-        "{% with tracking = parcel_tracking(fulfilment.parcel) %}"
-        "{% include 'logistics/_tracking.html' %}{% endwith %}"
-    )
+    template = "{% include 'logistics/_tracking.html' %}"
     with app.test_request_context(headers={"Accept-Language": "zh"}):
-        html = render_template_string(template, fulfilment=fulfilment)
+        html = render_template_string(template, tracking=tracking_panel(fulfilment.parcel))
     assert fulfilment.parcel.code in html
     assert "甲村服务点" in html and "乙村服务点" in html
     assert "已接收" in html and 'data-state="here"' in html

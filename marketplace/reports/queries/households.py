@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from ...clock import day_start
 from ...extensions import db
 from ...households.models import Household, HouseholdIncomeMonth, IncomeEntry
-from ...households.services import mask_name
+from ...households.services import mask_name, poverty_line_fen
 from ...money import format_fen
 from ...regions.models import Region
 from ..services import (
@@ -19,7 +19,6 @@ from ..services import (
     Table,
     order_by,
     per,
-    poverty_line_fen,
     stream,
 )
 from ..sql import positive, total, under_area
