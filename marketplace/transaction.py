@@ -80,14 +80,19 @@ def commit() -> None:
     refund with its idempotency key).
     """
     db.session.commit()
-    while queue := db.session.info.pop(_QUEUE, None):
-        for callback in queue:
-            try:
-                callback()
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                log.exception("after-commit work %r failed", callback)
+    waiting = db.session.info.pop(_QUEUE, [])
+    while waiting:
+        callback = waiting.pop(0)
+        try:
+            callback()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("after-commit work %r failed", callback)
+            continue
+        # What the callback queued is committed now: take it out of the session, so that
+        # a later callback's rollback cannot drop it.
+        waiting.extend(db.session.info.pop(_QUEUE, []))
 
 
 class AfterCommit:

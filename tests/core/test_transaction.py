@@ -214,3 +214,21 @@ def test_a_rollback_outside_a_request_drops_queued_work_too(app, ran, roll_back)
     transaction.commit()
 
     assert ran == [("kept", ["kept"])]
+
+
+def test_work_queued_by_after_commit_work_survives_a_later_callback_failing(app, ran):
+    # The first callback writes and queues more work; the second fails and rolls back.
+    # The first one's follow-up was committed with it, so it must still run.
+    def first():
+        add_and_queue("follow-up", ran)
+
+    def failing():
+        _add("never kept")
+        raise RuntimeError("the payment service is down")
+
+    transaction.on_commit(first)
+    transaction.on_commit(failing)
+    transaction.commit()
+
+    assert ran == [("follow-up", ["follow-up"])]
+    assert _committed_codes() == ["follow-up"]
