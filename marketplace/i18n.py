@@ -25,7 +25,20 @@ PACKAGES = (
 LOCALES = ("zh",)
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2.ext:babel_extract")]
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.do"}}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    # A short word that means different things on different pages ("Next" page / stop,
+    # "To" whom / date) gets a context: the packages' catalogues are merged into one.
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+    "_lp": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
+CONTEXT_SEPARATOR = "|"  # `flask i18n fill` and `missing` write "context|msgid"
 
 
 def _roots(package_root: Path) -> dict[str, tuple[Path, list[Path], list[Path]]]:
@@ -53,28 +66,36 @@ def translation_dirs(package_root: str) -> list[str]:
 
 
 def extract(package_root: Path, name: str) -> dict:
-    """msgid (or (singular, plural)) -> source locations, for one package."""
+    """(context, msgid or (singular, plural)) -> source locations, for one package."""
     _, dirs, files = _roots(package_root)[name]
     found: dict = {}
 
-    def add(filename, lineno, message):
-        found.setdefault(message, []).append((filename, lineno))
+    def add(filename, lineno, message, context):
+        found.setdefault((context, message), []).append((filename, lineno))
 
     for directory in dirs:
         if not directory.is_dir():
             continue
-        for filename, lineno, message, _comments, _ctx in extract_from_dir(
+        for filename, lineno, message, _comments, context in extract_from_dir(
             directory, METHOD_MAP, OPTIONS, keywords=KEYWORDS
         ):
-            add(str(directory / filename), lineno, message)
+            add(str(directory / filename), lineno, message, context)
     for path in files:
         method = "python" if path.suffix == ".py" else "jinja2.ext:babel_extract"
         opts = OPTIONS["**.html"] if path.suffix == ".html" else {}
-        for lineno, message, _comments, _ctx in extract_from_file(
+        for lineno, message, _comments, context in extract_from_file(
             method, path, keywords=KEYWORDS, options=opts
         ):
-            add(str(path), lineno, message)
+            add(str(path), lineno, message, context)
     return found
+
+
+def _key(message) -> str:
+    return message[0] if isinstance(message, tuple) else message
+
+
+def _label(context, msgid: str) -> str:
+    return f"{context}{CONTEXT_SEPARATOR}{msgid}" if context else msgid
 
 
 def _po_path(catalogue_dir: Path, locale: str) -> Path:
@@ -101,11 +122,12 @@ def update(package_root: Path) -> dict[str, int]:
             old = load(package_root, name, locale)
             new = Catalog(locale=locale, project="linxia-marketplace", fuzzy=False)
             new.creation_date = old.creation_date  # no date-only churn in the .po files
-            for msgid in messages:
-                previous = old.get(msgid[0] if isinstance(msgid, tuple) else msgid)
+            for context, msgid in messages:
+                previous = old.get(_key(msgid), context=context)
                 new.add(
                     msgid,
                     previous.string if previous else ("", "") if isinstance(msgid, tuple) else "",
+                    context=context,
                 )
             if not messages and not _po_path(catalogue_dir, locale).exists():
                 continue
@@ -145,23 +167,24 @@ def untranslated(package_root: Path, locale: str = "zh") -> dict[str, list[str]]
     for name in _roots(package_root):
         catalog = load(package_root, name, locale)
         gaps = []
-        for msgid in extract(package_root, name):
-            key = msgid[0] if isinstance(msgid, tuple) else msgid
-            message = catalog.get(key)
+        for context, msgid in extract(package_root, name):
+            message = catalog.get(_key(msgid), context=context)
             if message is None or not _translated(message) or message.fuzzy:
-                gaps.append(key)
+                gaps.append(_label(context, _key(msgid)))
         if gaps:
             out[name] = sorted(gaps)
     return out
 
 
 def fill(package_root: Path, name: str, translations: dict[str, str], locale: str = "zh") -> int:
-    """Set translations for msgids already in a package's .po; returns how many were set."""
+    """Set translations for msgids already in a package's .po ("context|msgid" for one with
+    a context); returns how many were set."""
     catalogue_dir = _roots(package_root)[name][0]
     catalog = load(package_root, name, locale)
     count = 0
-    for msgid, text in translations.items():
-        message = catalog.get(msgid)
+    for label, text in translations.items():
+        context, _, msgid = label.rpartition(CONTEXT_SEPARATOR)
+        message = catalog.get(msgid, context=context or None)
         if message is None:
             continue
         message.string = text
@@ -172,3 +195,18 @@ def fill(package_root: Path, name: str, translations: dict[str, str], locale: st
     with path.open("wb") as f:
         write_po(f, catalog, no_location=True, sort_output=True, width=100)
     return count
+
+
+def conflicting(package_root: Path, locale: str = "zh") -> dict:
+    """Strings two packages translate differently: {(context, msgid): {package: text}}.
+
+    Flask-Babel merges every package's catalogue into one, so only one of the two texts can
+    ever be shown: the word must be the same, or the string needs a context.
+    """
+    seen: dict = {}
+    for name in _roots(package_root):
+        for message in load(package_root, name, locale):
+            if message.id and _translated(message):
+                text = message.string if isinstance(message.string, str) else message.string[0]
+                seen.setdefault((message.context, _key(message.id)), {})[name] = text
+    return {key: texts for key, texts in seen.items() if len(set(texts.values())) > 1}

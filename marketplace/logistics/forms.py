@@ -1,6 +1,7 @@
 """Logistics forms: stations and links (admin), CSV import, scans, hand-over, cash, 代买."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
@@ -93,9 +94,9 @@ class StationForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    from_station_id = SelectField(_l("From"), coerce=int)
+    from_station_id = SelectField(_lp("route", "From"), coerce=int)
     to_station_id = SelectField(
-        _l("To"), coerce=int, description=_l("Or the hand-over to an express carrier.")
+        _lp("route", "To"), coerce=int, description=_l("Or the hand-over to an express carrier.")
     )
     carrier = StringField(_l("Carrier"), validators=[Optional(), Length(max=50)])
     distance_km = IntegerField(_l("Distance (km)"), default=0, validators=[NumberRange(min=0)])

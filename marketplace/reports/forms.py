@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import Optional, ValidationError
@@ -23,8 +24,8 @@ class FilterForm(FlaskForm):
     county = SelectField(_l("County"), choices=[], validate_choice=False)
     township = SelectField(_l("Township"), choices=[], validate_choice=False)
     village = SelectField(_l("Village"), choices=[], validate_choice=False)
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_lp("period", "From"), validators=[Optional()])
+    end = DateField(_lp("period", "To"), validators=[Optional()])
     by = SelectField(_l("Group by"), choices=[], validate_choice=False)
     sort = HiddenField()
     dir = HiddenField()
