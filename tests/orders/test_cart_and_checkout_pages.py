@@ -166,3 +166,38 @@ def test_a_township_station_is_not_a_pickup_point(client, auth, shop, create_sta
         "/checkout", data={"pickup_station_id": township.id, "payment_method": "cash_at_pickup"}
     )
     assert db.session.scalar(db.select(Order)) is None
+
+
+def test_each_card_in_the_shop_leads_to_its_product_page(client, shop):
+    import re
+
+    html = client.get("/shop").get_data(as_text=True)
+    cards = re.findall(r'<article class="card[^"]*product-card".*?</article>', html, re.S)
+    assert cards
+    for card in cards:
+        links = set(re.findall(r'href="(/products/\d+)"', card))
+        assert len(links) == 1, card  # the photo and the name, to the same page
+    assert f'href="/products/{shop.lily.id}"' in html
+    assert client.get(f"/products/{shop.lily.id}").status_code == 200
+
+
+def test_registering_from_checkout_comes_back_to_checkout(client, shop):
+    import re
+
+    add(client, shop.lily, "1")
+    from urllib.parse import unquote
+
+    login_page = client.get("/login?next=/checkout").get_data(as_text=True)
+    links = {unquote(link) for link in re.findall(r'href="(/register[^"]*)"', login_page)}
+    assert "/register?next=/checkout" in links
+    response = client.post(
+        "/register?next=%2Fcheckout",
+        data={
+            "name": "新买家",
+            "login": "new-buyer@example.com",
+            "password": "a-long-pass-phrase",
+            "confirm": "a-long-pass-phrase",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/checkout"
+    assert client.get("/checkout").status_code == 200
