@@ -62,8 +62,10 @@ def transition(
     return event
 
 
-def record_initial_status(obj, subject: str, by=None, note: str | None = None) -> StatusEvent:
-    """Record the status a new object starts in (from None)."""
+def record_initial_status(
+    obj, subject: str, by=None, note: str | None = None, at=None
+) -> StatusEvent:
+    """Record the status a new object starts in (from None), at its creation by default."""
     event = StatusEvent(
         subject=subject,
         subject_id=obj.id,
@@ -72,6 +74,9 @@ def record_initial_status(obj, subject: str, by=None, note: str | None = None) -
         by_id=getattr(by, "id", by),
         note=note,
     )
+    at = at or getattr(obj, "created_at", None)
+    if at is not None:
+        event.at = at
     db.session.add(event)
     return event
 

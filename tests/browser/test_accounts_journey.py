@@ -31,8 +31,8 @@ def test_register_login_switch_language_logout(live_server, page, screenshot):
     assert "您已登录" in page.locator(".alert").inner_text()
 
     page.click(".navbar-toggler")
-    page.click("[data-testid=lang-switch]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the switch posts a form: wait for the new page
+        page.click("[data-testid=lang-switch]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Linxia Marketplace" in page.title()
     screenshot(page, "home-en")
