@@ -1,5 +1,6 @@
 """Catalog forms: cooperative, category, product (with photos), supply lot, confirmations."""
 
+import io
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..money import yuan_to_fen
+from . import photos
 from .lots import GRADES
 from .services import UNITS
 
@@ -111,6 +113,20 @@ class ProductForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.category_id.choices = [(c.id, c.display_name(locale)) for c in categories]
         self.unit.choices = [(u.code, u.label) for u in UNITS.values()]
+
+    def validate_photos(self, field):
+        """Count and size the files before anything decodes them (one form once held 230)."""
+        files = [f for f in (field.data or []) if f and f.filename]
+        if len(files) > photos.MAX_PHOTOS:
+            raise ValidationError(
+                _l("Choose at most %(max)s photos at a time.", max=photos.MAX_PHOTOS)
+            )
+        for upload in files:
+            upload.stream.seek(0, io.SEEK_END)
+            size = upload.stream.tell()
+            upload.stream.seek(0)
+            if error := photos.too_big(upload.filename, size):
+                raise ValidationError(error.message)
 
     def validate_price(self, field):
         try:

@@ -30,14 +30,21 @@ def photo_dir() -> Path:
     return path
 
 
+def too_big(name: str, size: int) -> DomainError | None:
+    """The refusal for an upload of `size` bytes, or None; checked before any decoding."""
+    if size <= MAX_PHOTO_BYTES:
+        return None
+    size_mb = f"{size / 1024 / 1024:.1f}"
+    return DomainError(
+        _l("%(name)s is %(size)s MB; a photo may be at most 5 MB.", name=name, size=size_mb)
+    )
+
+
 def check_image(filename: str, data: bytes) -> Image.Image:
     """Decode an upload, or raise DomainError saying plainly what is wrong with it."""
     name = filename or "?"
-    if len(data) > MAX_PHOTO_BYTES:
-        size_mb = f"{len(data) / 1024 / 1024:.1f}"
-        raise DomainError(
-            _l("%(name)s is %(size)s MB; a photo may be at most 5 MB.", name=name, size=size_mb)
-        )
+    if error := too_big(name, len(data)):
+        raise error
     if not data:
         raise DomainError(_l("%(name)s is empty.", name=name))
     try:
@@ -47,14 +54,36 @@ def check_image(filename: str, data: bytes) -> Image.Image:
             raise DomainError(_l("%(name)s has too many pixels.", name=name))
         probe.verify()
         image = Image.open(io.BytesIO(data))
+        # A JPEG can be decoded at 1/2, 1/4 or 1/8 of its size: no more than is kept.
+        image.draft("RGB", (PHOTO_EDGE, PHOTO_EDGE))
         image.load()
     except DomainError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow's own check, at twice MAX_IMAGE_PIXELS
+        raise DomainError(_l("%(name)s has too many pixels.", name=name)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise DomainError(_l("%(name)s is not a JPEG, PNG or WebP picture.", name=name)) from None
     if kind not in ALLOWED_FORMATS:
         raise DomainError(_l("%(name)s is not a JPEG, PNG or WebP picture.", name=name))
     return image
+
+
+def check_uploads(product: Product | None, uploads: list[tuple[str, bytes]]) -> list:
+    """The decoded pictures of `uploads`, or DomainError. Their number and sizes are checked
+    before any is decoded: 230 pictures in one form once kept a worker busy until killed."""
+    have = len(product.photos) if product is not None else 0
+    if have + len(uploads) > MAX_PHOTOS:
+        raise DomainError(
+            _l(
+                "A product has at most %(max)s photos; it has %(have)s already.",
+                max=MAX_PHOTOS,
+                have=have,
+            )
+        )
+    for name, data in uploads:
+        if error := too_big(name or "?", len(data)):
+            raise error
+    return [check_image(name, data) for name, data in uploads]
 
 
 def _flatten(image: Image.Image) -> Image.Image:
@@ -90,16 +119,7 @@ def store_image(product: Product, image: Image.Image) -> ProductPhoto:
 def add_photos(product: Product, uploads: list[tuple[str, bytes]]) -> list[ProductPhoto]:
     """Check every upload first (all or none), then store them; at most 5 per product."""
     uploads = [(name, data) for name, data in uploads if name or data]
-    if len(product.photos) + len(uploads) > MAX_PHOTOS:
-        raise DomainError(
-            _l(
-                "A product has at most %(max)s photos; it has %(have)s already.",
-                max=MAX_PHOTOS,
-                have=len(product.photos),
-            )
-        )
-    images = [check_image(name, data) for name, data in uploads]
-    return [store_image(product, image) for image in images]
+    return [store_image(product, image) for image in check_uploads(product, uploads)]
 
 
 @verb

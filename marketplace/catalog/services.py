@@ -166,8 +166,7 @@ def save_product(
     adding the uploaded photos [(file name, bytes)]; nothing is saved if any part is bad."""
     values = check_product_values(values)
     uploads = [(name, data) for name, data in uploads if name or data]
-    for name, data in uploads:
-        photos.check_image(name, data)
+    images = photos.check_uploads(product, uploads)
     created = product is None
     if created:
         product = Product(cooperative_id=cooperative.id, status=ProductStatus.draft)
@@ -179,8 +178,8 @@ def save_product(
     db.session.flush()
     if created:
         record_initial_status(product, "product", by=by)
-    if uploads:
-        photos.add_photos(product, uploads)
+    for image in images:
+        photos.store_image(product, image)
     return product
 
 

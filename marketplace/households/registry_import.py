@@ -2,13 +2,12 @@
 rows are written or none; rows are matched on the household number, so importing the same
 file twice changes nothing."""
 
-import csv
-import io
+import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 
+from .. import spreadsheets
 from ..errors import DomainError
 from ..extensions import db
 from ..money import yuan_to_fen
@@ -36,6 +35,17 @@ COLUMNS = (
 )
 REQUIRED = ("household_no", "head_name", "village_code", "members")
 MAX_ROWS = 50_000
+# No registry cell is longer than this; a longer one is refused, not echoed back.
+MAX_CELL = 100
+# Text stored as typed: at most what its database column holds.
+TEXT_LIMITS = {
+    key: Household.__table__.c[key].type.length for key in ("head_name", "natural_village")
+}
+# A yuan amount as people type it: digits, thousands commas, a decimal point; no exponent.
+INCOME_RE = re.compile(r"-?[0-9][0-9,]*(\.[0-9]*)?")
+MAX_INCOME_FEN = 10_000_000 * 100  # ten million yuan a person; the column is a 32-bit integer
+# Cells right of these are ignored (a sheet may declare 16,384 columns).
+MAX_COLUMNS = 64
 TYPE_ALIASES = {
     "一般": "ordinary",
     "一般贫困户": "ordinary",
@@ -83,77 +93,58 @@ class ImportRejected(DomainError):
 
 def template_csv() -> str:
     """The header line and one clearly marked example row, for administrators to fill in."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([key for key, _ in COLUMNS])
-    writer.writerow(
+    return spreadsheets.csv_text(
+        [key for key, _ in COLUMNS],
         [
-            "622923106201999",
-            "马玉花（示例）",
-            "622923198001010014",
-            "13900000000",
-            "622923106201",
-            "示例自然村",
-            "4",
-            "ordinary",
-            "illness,skills",
-            "not_exited",
-            "2020",
-            "",
-            "3200.00",
-            "2019",
-        ]
+            [
+                "622923106201999",
+                "马玉花（示例）",
+                "622923198001010014",
+                "13900000000",
+                "622923106201",
+                "示例自然村",
+                "4",
+                "ordinary",
+                "illness,skills",
+                "not_exited",
+                "2020",
+                "",
+                "3200.00",
+                "2019",
+            ]
+        ],
     )
-    return out.getvalue()
 
 
 def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line number, {column key: text}) for each non-empty data row of a CSV or XLSX file."""
+    """(line number, {column key: text}) for each non-empty data row of a CSV or XLSX file.
+    Rows are read lazily and the file is refused at the first row past MAX_ROWS."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        table = _xlsx_table(data)
+        table = spreadsheets.xlsx_rows(data, MAX_ROWS + 1, MAX_COLUMNS)
     elif name.endswith(".csv"):
-        table = _csv_table(data)
+        table = spreadsheets.csv_rows(_csv_text(data), MAX_ROWS + 1, MAX_COLUMNS)
     else:
         raise DomainError(_l("Upload a .csv or .xlsx file."))
-    if not table:
+    first = next(table, None)
+    if first is None:
         raise DomainError(_l("The file is empty."))
-    keys = _header_keys(table[0][1])
+    keys = _header_keys([_cell_text(v) for v in first[1]])
     rows = []
-    for line, cells in table[1:]:
-        if not any(c.strip() for c in cells):
-            continue
+    for line, values in table:
+        cells = [_cell_text(v) for v in values]
         rows.append((line, {k: (cells[i].strip() if i < len(cells) else "") for i, k in keys}))
-    if len(rows) > MAX_ROWS:
-        raise DomainError(_l("At most %(n)s rows per file.", n=MAX_ROWS))
     return rows
 
 
-def _csv_table(data: bytes) -> list[tuple[int, list[str]]]:
+def _csv_text(data: bytes) -> str:
     # Excel in China often saves CSV as GB18030; UTF-8 (with or without BOM) is tried first.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise DomainError(_l("The CSV file is neither UTF-8 nor GB18030 text."))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    return [(reader.line_num, row) for row in reader]
-
-
-def _xlsx_table(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DomainError(_l("The file is not a readable XLSX workbook.")) from exc
-    sheet = book.worksheets[0]
-    table = []
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        table.append((number, [_cell_text(v) for v in row]))
-    book.close()
-    return table
+    raise DomainError(_l("The CSV file is neither UTF-8 nor GB18030 text."))
 
 
 def _cell_text(value) -> str:
@@ -184,8 +175,40 @@ def _int(text: str) -> int | None:
     return int(text) if text else None
 
 
+def _cell_problems(raw: dict[str, str]) -> list:
+    """NULs and over-long cells, found before anything else looks at (or repeats) them."""
+    problems = []
+    for key, text in raw.items():
+        limit = TEXT_LIMITS.get(key, MAX_CELL)
+        if "\x00" in text:
+            problems.append(_l("%(col)s contains a NUL character", col=key))
+            raw[key] = ""
+        elif len(text) > limit:
+            problems.append(_l("%(col)s is longer than %(n)s characters", col=key, n=limit))
+            raw[key] = ""
+    return problems
+
+
+def _income_fen(text: str) -> int:
+    """Yuan as fen; ValueError unless a plain decimal number (no 1e30) of sensible size."""
+    if not INCOME_RE.fullmatch(text):
+        raise ValueError(text)
+    whole, _, decimals = text.replace(",", "").lstrip("-").partition(".")
+    if len(whole.lstrip("0")) > 9:  # 29 digits would overflow Decimal's 28-digit context
+        raise OverflowError(text)
+    if len(decimals) > 9:
+        raise ValueError(text)
+    fen = yuan_to_fen(text)
+    if fen > MAX_INCOME_FEN:
+        raise OverflowError(text)
+    return fen
+
+
 def parse_row(raw: dict[str, str], villages: dict[str, int]) -> tuple[dict, list]:
-    """Typed registry values of one row and the reasons it is bad (empty when good)."""
+    """Typed registry values of one row and the reasons it is bad (empty when good). A row
+    with a NUL or an over-long cell reports only that (its other checks would echo it)."""
+    raw = dict(raw)
+    cell_problems = _cell_problems(raw)
     problems = []
     values = {
         "household_no": raw.get("household_no", ""),
@@ -218,12 +241,16 @@ def parse_row(raw: dict[str, str], villages: dict[str, int]) -> tuple[dict, list
     values["poverty_causes"] = ",".join(CAUSE_ALIASES.get(c, c) for c in causes) or None
     income = raw.get("net_income_per_person_yuan", "")
     try:
-        values["net_income_per_person_fen"] = yuan_to_fen(income) if income else None
+        values["net_income_per_person_fen"] = _income_fen(income) if income else None
+    except OverflowError:
+        values["net_income_per_person_fen"] = None
+        limit = f"{MAX_INCOME_FEN // 100:,}"
+        problems.append(_l("income %(value)s is more than %(max)s yuan", value=income, max=limit))
     except ValueError:
         values["net_income_per_person_fen"] = None
         problems.append(_l("income %(value)s is not an amount in yuan", value=income))
     problems += services.check_household_values(values)
-    return values, problems
+    return values, cell_problems or problems
 
 
 def _split_causes(text: str) -> list[str]:

@@ -5,12 +5,12 @@ error names its line. Stations are keyed by code; links by (from code, to code, 
 an empty `to_code` being an express hand-over. Money is in yuan, times are Beijing time.
 """
 
-import csv
-import io
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import String
 
+from .. import spreadsheets
 from ..accounts.services import find_user_by_login
 from ..errors import DomainError
 from ..extensions import db
@@ -29,6 +29,16 @@ LINK_COLUMNS = [
     "from_code", "to_code", "carrier", "distance_km", "cost_per_run_yuan", "cost_per_kg_yuan",
     "transit_minutes", "cold_chain", "weekdays", "departs_at", "cost_is_assumption", "active",
 ]  # fmt: skip
+MAX_ROWS = 10_000
+MAX_EXTRA_COLUMNS = 20  # columns the importer does not know are ignored, up to this many
+MAX_CELL = 1000  # operators lists several logins; every other field is shorter
+# Text columns stored as typed hold at most what their database column holds.
+TEXT_LIMITS = {
+    column.name: column.type.length
+    for table in (Station.__table__, Link.__table__)
+    for column in table.columns
+    if isinstance(column.type, String) and column.type.length
+}
 TRUE = {"1", "true", "yes", "y", "是"}
 FALSE = {"0", "false", "no", "n", "否"}
 
@@ -81,20 +91,42 @@ def parse_hhmm(value: str) -> time:
 
 
 def _rows(data: bytes, columns: list[str]):
-    """(line number, row) pairs; raises ImportRefused if the header lacks a column."""
+    """(line number, row) pairs, read lazily with bounds on rows and line length (the
+    apostrophe an export put before a formula-like cell is taken off); raises
+    ImportRefused if the header lacks a column."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRefused(_l("Save the file as CSV in UTF-8."), errors=[]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportRefused(
-            _l("The first line must name the columns: %(columns)s.", columns=", ".join(columns)),
-            errors=[],
-        )
-    for row in reader:
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+    try:
+        rows = spreadsheets.csv_rows(text, MAX_ROWS + 1, len(columns) + MAX_EXTRA_COLUMNS)
+        _, header = next(rows, (0, []))
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise ImportRefused(
+                _l(
+                    "The first line must name the columns: %(columns)s.",
+                    columns=", ".join(columns),
+                ),
+                errors=[],
+            )
+        for line, cells in rows:
+            row = dict(zip(header, cells, strict=False))
+            yield line, {k: (row.get(k) or "").strip() for k in columns}
+    except ImportRefused:
+        raise
+    except DomainError as exc:
+        raise ImportRefused(exc.message, errors=[]) from None
+
+
+def _check_cells(row: dict) -> None:
+    """A NUL or a cell longer than any station or link field is refused before it is used."""
+    for key, value in row.items():
+        if "\x00" in value:
+            raise ValueError(_l("%(col)s contains a NUL character.", col=key))
+        limit = TEXT_LIMITS.get(key, MAX_CELL)
+        if len(value) > limit:
+            raise ValueError(_l("%(col)s is longer than %(n)s characters.", col=key, n=limit))
 
 
 def _refuse_if(errors: list) -> None:
@@ -136,6 +168,7 @@ def import_stations(data: bytes) -> int:
     parsed, errors, seen = [], [], set()
     for line, row in _rows(data, STATION_COLUMNS):
         try:
+            _check_cells(row)
             fields = _station_fields(row)
             if fields["code"] in seen:
                 raise ValueError(_l("The code %(code)s appears twice.", code=fields["code"]))
@@ -181,6 +214,7 @@ def import_links(data: bytes) -> int:
     parsed, errors, seen = [], [], set()
     for line, row in _rows(data, LINK_COLUMNS):
         try:
+            _check_cells(row)
             fields = _link_fields(row)
             key = (row["from_code"], row["to_code"], fields["carrier"] or "")
             if key in seen:
@@ -206,11 +240,8 @@ def _yes_no(value: bool) -> str:
 
 
 def _csv(columns: list[str], rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    text = spreadsheets.csv_text(columns, rows, lineterminator="\n")
+    return text.encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
 def export_stations() -> bytes:

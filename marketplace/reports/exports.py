@@ -2,7 +2,6 @@
 in memory at once: CSV is a generator response; XLSX is written by openpyxl's write-only
 workbook into a temporary file that is then sent."""
 
-import csv
 import io
 import tempfile
 from decimal import Decimal
@@ -13,14 +12,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .. import spreadsheets
 from ..money import fen_to_yuan
 from .services import Column, Table
 
 CSV_FLUSH_BYTES = 16 * 1024
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {"fen": "#,##0.00", "share": "0.00%", "decimal": "0.0"}
-# A spreadsheet would run a text cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header(column: Column) -> str:
@@ -49,8 +47,7 @@ def export_value(column: Column, value, spreadsheet: bool = False):
         return _("Yes") if value else _("No")
     if kind in ("int", "decimal"):
         return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheets.escape(str(value))
 
 
 def _records(table: Table):
@@ -65,7 +62,7 @@ def csv_response(table: Table, filename: str) -> Response:
 
     def generate():
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = spreadsheets.CsvWriter(buffer)
         buffer.write("\ufeff")
         writer.writerow([header(c) for c in table.columns])
         for record in _records(table):
@@ -99,10 +96,13 @@ def xlsx_response(table: Table, filename: str, sheet_title: str) -> Response:
             c.font = font
         return c
 
-    sheet.append([cell(header(c), font=bold) for c in table.columns])
+    sheet.append([cell(spreadsheets.xlsx_value(header(c)), font=bold) for c in table.columns])
     formats = [NUMBER_FORMATS.get(c.kind) for c in table.columns]
     for record in _records(table):
-        values = [export_value(c, record.get(c.key), spreadsheet=True) for c in table.columns]
+        values = [
+            spreadsheets.xlsx_value(export_value(c, record.get(c.key), spreadsheet=True))
+            for c in table.columns
+        ]
         sheet.append([cell(v, f) for v, f in zip(values, formats, strict=True)])
     # An anonymous temporary file: removed by the OS once the response has been sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it)

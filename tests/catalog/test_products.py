@@ -2,6 +2,7 @@
 moves draft -> active -> archived through the one transition function."""
 
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,35 @@ def test_admin_manages_any_cooperative(client, auth, create_user, coop_b, create
     create_user(email="admin@example.com", roles=["admin"])
     auth.login("admin@example.com")
     assert client.get(f"/manage/products/{product.id}/edit").status_code == 200
+
+
+def test_many_large_pictures_are_refused_before_any_is_decoded(
+    client, auth, coop_a, product_form, monkeypatch
+):
+    # Issue 17, item 5: 230 large pictures in one form kept a worker busy until killed.
+    from marketplace.catalog import photos
+
+    big = picture_bytes("PNG", size=(2000, 2000))
+    huge = picture_bytes() + b"\0" * (6 * 1024 * 1024)
+    decoded = []
+    monkeypatch.setattr(photos.Image.Image, "load", lambda self: decoded.append(1))
+    auth.login("a@example.com")
+    url = f"/manage/cooperatives/{coop_a.cooperative.id}/products/new"
+    started = time.perf_counter()
+    page = post_product(client, url, product_form(), [(f"p{n}.png", big) for n in range(230)])
+    assert time.perf_counter() - started < 5
+    assert "Choose at most 5 photos at a time." in page.get_data(as_text=True)
+    page = post_product(client, url, product_form(), [("a.png", big), ("huge.jpg", huge)])
+    assert "huge.jpg is 6.0 MB; a photo may be at most 5 MB." in page.get_data(as_text=True)
+    assert decoded == [] and only_product() is None
+
+
+def test_a_picture_with_too_many_pixels_is_refused_before_decoding(english):
+    from PIL import Image
+
+    from marketplace.catalog.photos import check_image
+
+    out = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(out, "PNG")  # 400 million pixels, 50 KB
+    with pytest.raises(DomainError, match="too many pixels"):
+        check_image("bomb.png", out.getvalue())

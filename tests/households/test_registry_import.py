@@ -2,11 +2,17 @@
 with its line number and reason, and importing the same file twice changes nothing."""
 
 import io
+import re
+import time
+import tracemalloc
+import zipfile
 
 import pytest
 from openpyxl import Workbook
 
+from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.households import registry_import
 from marketplace.households.models import Household
 from marketplace.households.registry_import import (
     ImportRejected,
@@ -169,3 +175,127 @@ def test_template_download_is_a_csv_attachment(client, auth, create_user):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.get_data(as_text=True).lstrip("\ufeff").startswith("household_no,head_name")
+
+
+# --- bombs and bad cells (issue 17, items 4 and 5) ------------------------------------------
+
+
+def xlsx_declaring(rows: list[list], ref: str, far_cell: str | None = None, padding: int = 0):
+    """A small XLSX whose sheet claims the range `ref` (and has a cell at `far_cell`, so
+    the claim is real), optionally with `padding` bytes of XML whitespace that zip packs
+    into almost nothing. Written member by member, so it never sits unpacked in memory."""
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    plain = io.BytesIO()
+    book.save(plain)
+    source = zipfile.ZipFile(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info.filename, body)
+                continue
+            body = re.sub(
+                rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="%s"/>' % ref.encode(), body
+            )
+            if far_cell:
+                number = re.sub(r"[A-Z]", "", far_cell).encode()
+                far = b'<row r="%s"><c r="%s" t="inlineStr"><is><t>x</t></is></c></row>'
+                body = body.replace(
+                    b"</sheetData>", far % (number, far_cell.encode()) + b"</sheetData>"
+                )
+            head, tail = body.split(b"</sheetData>")
+            with target.open(info.filename, "w", force_zip64=True) as member:
+                member.write(head)
+                for _ in range(padding // (1 << 20)):
+                    member.write(b" " * (1 << 20))
+                member.write(b"</sheetData>" + tail)
+    return out.getvalue()
+
+
+def bounded(call):
+    """(result, peak traced memory in MB, seconds) of `call()`."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = call()
+    finally:
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+    return result, peak, elapsed
+
+
+@pytest.mark.parametrize("far_cell", ["XFD3001", "XFD10000"])
+def test_a_sheet_declaring_a_huge_range_is_read_in_bounded_memory(yongjing_village, far_cell):
+    # On main, A1:XFD3001 took 464 MB and 12 s, A1:XFD10000 1.4 GB and 23 s.
+    row = registry_row(yongjing_village, "YJ000001", 1)
+    data = xlsx_declaring([HEADER, [row[k] for k in HEADER]], f"A1:{far_cell}", far_cell)
+    assert len(data) < 20_000
+    result, peak, elapsed = bounded(lambda: import_households("registry.xlsx", data))
+    assert result.created == 1
+    assert peak < 40 and elapsed < 5
+
+
+def test_a_row_a_million_rows_down_is_refused_at_once(yongjing_village, english):
+    row = registry_row(yongjing_village, "YJ000001", 1)
+    data = xlsx_declaring([HEADER, [row[k] for k in HEADER]], "A1:N1048576", "A1048576")
+    with pytest.raises(DomainError, match="goes on below row") as refused:
+        bounded(lambda: read_rows("registry.xlsx", data))
+    assert not isinstance(refused.value, ImportRejected)
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_reading(english):
+    data = xlsx_declaring([HEADER], "A1:N1", padding=80 << 20)
+    assert len(data) < 1_000_000
+    with pytest.raises(DomainError, match="unpacks to 80 MB; at most 64 MB") as refused:
+        _, peak, elapsed = bounded(lambda: read_rows("registry.xlsx", data))
+    assert refused.type is DomainError
+
+
+def test_a_file_past_the_row_limit_is_refused_before_any_check(
+    yongjing_village, english, monkeypatch
+):
+    monkeypatch.setattr(registry_import, "MAX_ROWS", 3)
+    rows = [registry_row(yongjing_village, f"YJ{n:06d}", n) for n in range(1, 5)]
+    with pytest.raises(DomainError, match="At most 3 rows per file"):
+        import_households("registry.csv", csv_bytes(rows))
+    book = [HEADER] + [[r[k] for k in HEADER] for r in rows]
+    with pytest.raises(DomainError, match="At most 3 rows per file"):
+        import_households("registry.xlsx", xlsx_declaring(book, "A1:N5"))
+
+
+def test_bad_cells_are_named_by_line_and_column_and_nothing_is_saved(yongjing_village, english):
+    rows = [registry_row(yongjing_village, f"YJ{n:06d}", n) for n in range(1, 6)]
+    rows[0]["head_name"] = "马" * 51  # the column holds 50
+    rows[1]["natural_village"] = "一\x00社"
+    rows[2]["net_income_per_person_yuan"] = "1e30"
+    rows[3]["net_income_per_person_yuan"] = "100000000000000000000000000000"
+    with pytest.raises(ImportRejected) as rejected:
+        import_households("registry.csv", csv_bytes(rows))
+    reasons = sorted((e.line, str(e.reason)) for e in rejected.value.errors)
+    assert reasons == [
+        (2, "head_name is longer than 50 characters"),
+        (3, "natural_village contains a NUL character"),
+        (4, "income 1e30 is not an amount in yuan"),
+        (5, "income 100000000000000000000000000000 is more than 10,000,000 yuan"),
+    ]
+    # XML cannot hold a NUL, but a workbook cell can hold 200,000 characters.
+    rows = [registry_row(yongjing_village, f"YJ{n:06d}", n) for n in range(1, 3)]
+    rows[1]["poverty_causes"] = "x" * 200_000
+    book = [HEADER] + [[r[k] for k in HEADER] for r in rows]
+    with pytest.raises(ImportRejected) as rejected:
+        import_households("registry.xlsx", xlsx_declaring(book, "A1:N3"))
+    reasons = [(e.line, str(e.reason)) for e in rejected.value.errors]
+    assert reasons == [(3, "poverty_causes is longer than 100 characters")]
+    assert count_households() == 0
+
+
+def test_a_csv_cell_longer_than_the_reader_takes_names_its_line(yongjing_village, english):
+    rows = [registry_row(yongjing_village, f"YJ{n:06d}", n) for n in range(1, 4)]
+    rows[1]["head_name"] = "马" * 200_000
+    with pytest.raises(DomainError, match="Line 3 cannot be read: a cell is longer than"):
+        import_households("registry.csv", csv_bytes(rows))
+    assert count_households() == 0

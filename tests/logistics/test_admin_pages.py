@@ -1,5 +1,6 @@
 """Administrators maintain stations and links, and import and export them as CSV."""
 
+import csv
 import io
 
 import pytest
@@ -136,3 +137,29 @@ def test_an_import_with_errors_saves_nothing_and_names_the_lines(client, admin):
     assert "Line 3: Unknown region code" in html and "Line 4:" in html
     assert "Line 2" not in html
     assert db.session.scalar(db.select(db.func.count()).select_from(Station)) == 0
+
+
+def test_exports_escape_formulas_and_import_them_back_unchanged(client, admin, line, create_user):
+    # Issue 17, item 10: a login e-mail like this one came out of the export as a formula.
+    login = '=HYPERLINK("http://evil.example","x")@x.co'
+    operator = create_user(email=login, roles=["station_operator"])
+    station = line.a
+    station.operators[:] = [operator]
+    station.address = "-3 号, +86 @ 院"
+    db.session.commit()
+    exported = client.get("/admin/stations/export.csv").data
+    rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+    assert "'-3 号, +86 @ 院" in cells
+    assert f"'{login}" in cells
+    assert "100" in cells  # numbers are written as they are
+    response = client.post(
+        "/admin/stations/import",
+        data={"what": "stations", "file": (io.BytesIO(exported), "stations.csv")},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    station = db.session.get(Station, station.id)
+    assert station.address == "-3 号, +86 @ 院"
+    assert [u.id for u in station.operators] == [operator.id]
