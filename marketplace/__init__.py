@@ -63,5 +63,6 @@ def _require_secret_key(app: Flask) -> None:
     if app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1":
         app.config["SECRET_KEY"] = "dev-only-not-secret"
         app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
         return
     raise RuntimeError("SECRET_KEY must be set outside debug and testing (see README).")

@@ -1,6 +1,7 @@
 """Configuration defaults and their environment-variable overrides."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from .clock import LOCAL_TZ_NAME
@@ -30,6 +31,7 @@ def load_config(instance_path: str) -> dict:
         # psycopg 3 is the only PostgreSQL driver we install.
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     redis_url = os.environ.get("REDIS_URL") or None
+    cookies_secure = _env_bool("SESSION_COOKIE_SECURE", True)
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -55,9 +57,14 @@ def load_config(instance_path: str) -> dict:
         "BOOTSTRAP_BTN_SIZE": "lg",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_SECURE": cookies_secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # "Keep me logged in" on a shared village-point device: https only, and a month.
+        "REMEMBER_COOKIE_SECURE": _env_bool("REMEMBER_COOKIE_SECURE", cookies_secure),
+        "REMEMBER_COOKIE_DURATION": timedelta(
+            days=int(os.environ.get("REMEMBER_COOKIE_DAYS", "30"))
+        ),
         "WTF_CSRF_TIME_LIMIT": None,
         # A werkzeug hash method. scrypt is slow on purpose (about 0.1 s a hash); the test
         # suite, which makes hundreds of users, sets a cheap one.

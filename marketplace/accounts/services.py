@@ -79,6 +79,14 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 @verb
+def end_sessions(user: User) -> None:
+    """Log `user` out everywhere: the session and remember cookies carry the old version,
+    so a copy kept or replayed after logout no longer loads the user."""
+    user.session_version += 1
+    db.session.flush()
+
+
+@verb
 def revoke_all_tokens(user: User, now=None) -> int:
     """Revoke every API token of `user` that is not revoked yet; returns how many."""
     result = db.session.execute(

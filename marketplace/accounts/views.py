@@ -87,8 +87,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    services.end_sessions(current_user._get_current_object())
+    # Clear first: logout_user() leaves the marker that deletes the remember cookie.
     session.clear()
+    logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("core.home"))
 
