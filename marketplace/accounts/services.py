@@ -4,6 +4,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
+from zxcvbn import zxcvbn
 
 from ..clock import utcnow
 from ..errors import Conflict, DomainError
@@ -23,6 +24,23 @@ def normalise_login(login: str) -> tuple[str | None, str | None]:
     if PHONE_RE.match(digits):
         return None, digits
     return value.lower(), None
+
+
+def password_is_weak(password: str, login: str | None = None, *personal: str | None) -> bool:
+    """True for what a guesser tries first: common passwords, sequences like 12345678,
+    the login itself or a password built on it (zxcvbn's score below 2 of 4)."""
+    if len(password) > 128:
+        return False  # the form's length check refuses it; zxcvbn is slow on long input
+    lowered = password.lower()
+    login = (login or "").strip().lower()
+    if login:
+        email, phone = normalise_login(login)
+        if any(value and value in lowered for value in (login, email, phone)):
+            return True
+    hints = [v.strip().lower() for v in (login, *personal) if v and v.strip()]
+    if login and "@" in login:
+        hints.append(login.split("@", 1)[0])
+    return zxcvbn(password, user_inputs=hints)["score"] < 2
 
 
 def find_user_by_login(login: str) -> User | None:
