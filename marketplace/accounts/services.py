@@ -1,9 +1,12 @@
 """Accounts: registration, login lookup, passwords and roles."""
 
+import functools
 import re
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
+from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from ..clock import utcnow
@@ -53,10 +56,19 @@ def find_user_by_login(login: str) -> User | None:
     return db.session.scalar(stmt)
 
 
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("no such account", method=method)
+
+
 def authenticate(login: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None. An unknown login costs one hash
+    check too, so the time of the answer does not tell whether the account exists."""
     user = find_user_by_login(login)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
 
