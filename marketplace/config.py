@@ -53,6 +53,11 @@ def load_config(instance_path: str) -> dict:
         "STRIPE_PAYMENT_METHOD_TYPES": os.environ.get(
             "STRIPE_PAYMENT_METHOD_TYPES", "card,alipay,wechat_pay"
         ).split(","),
+        # How many reverse proxies in front set each X-Forwarded-* header (0: none, ignored).
+        **{
+            f"PROXY_FIX_X_{name}": int(os.environ.get(f"PROXY_FIX_X_{name}", "0"))
+            for name in ("FOR", "PROTO", "HOST", "PORT", "PREFIX")
+        },
         "PLATFORM_FEE_BP": int(os.environ.get("PLATFORM_FEE_BP", "500")),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
