@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from marketplace.extensions import limiter
 from tests.conftest import make_test_config
 
 
@@ -26,6 +27,14 @@ def app_config(database_url, upload_dir, _migrated):
         RATELIMIT_STORAGE_URI=redis,
         LOGIN_RATE_LIMIT="3 per minute",
     )
+
+
+@pytest.fixture(autouse=True)
+def _limiter_sees_storage_again():
+    """The limiter object is shared by every app of the run: once it has marked Redis dead,
+    the next test's limits would count in the fallback, then restart when it rechecks."""
+    yield
+    limiter._storage_dead = False
 
 
 def test_login_register_and_tokens_work_while_redis_is_down(client, create_user, caplog):
