@@ -2,6 +2,7 @@
 
 import importlib
 import os
+import secrets
 
 from flask import Flask
 
@@ -61,7 +62,12 @@ def _require_secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1":
-        app.config["SECRET_KEY"] = "dev-only-not-secret"
+        # A random key per process, never a known one: FLASK_DEBUG=1 left on under gunicorn
+        # must not let anyone sign a session. The price is small on the development server
+        # (a reload logs you out) and, under gunicorn, logins that do not hold across
+        # workers: a missing SECRET_KEY shows at once instead of being open to forgery.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
         app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
         return
     raise RuntimeError("SECRET_KEY must be set outside debug and testing (see README).")

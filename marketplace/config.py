@@ -1,6 +1,7 @@
 """Configuration defaults and their environment-variable overrides."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from .clock import LOCAL_TZ_NAME
@@ -30,6 +31,7 @@ def load_config(instance_path: str) -> dict:
         # psycopg 3 is the only PostgreSQL driver we install.
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     redis_url = os.environ.get("REDIS_URL") or None
+    cookies_secure = _env_bool("SESSION_COOKIE_SECURE", True)
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -38,13 +40,24 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must not stop logins: count in each process's memory until it is back
+        # (Flask-Limiter logs the switch as a warning and checks Redis again now and then).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Registration says when an address is taken: a tight budget per client address
+        # keeps that from being a way to list who has an account.
+        "REGISTER_RATE_LIMIT": os.environ.get("REGISTER_RATE_LIMIT", "10 per hour"),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
         "STRIPE_PAYMENT_METHOD_TYPES": os.environ.get(
             "STRIPE_PAYMENT_METHOD_TYPES", "card,alipay,wechat_pay"
         ).split(","),
+        # How many reverse proxies in front set each X-Forwarded-* header (0: none, ignored).
+        **{
+            f"PROXY_FIX_X_{name}": int(os.environ.get(f"PROXY_FIX_X_{name}", "0"))
+            for name in ("FOR", "PROTO", "HOST", "PORT", "PREFIX")
+        },
         "PLATFORM_FEE_BP": int(os.environ.get("PLATFORM_FEE_BP", "500")),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
@@ -55,9 +68,14 @@ def load_config(instance_path: str) -> dict:
         "BOOTSTRAP_BTN_SIZE": "lg",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_SECURE": cookies_secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # "Keep me logged in" on a shared village-point device: https only, and a month.
+        "REMEMBER_COOKIE_SECURE": _env_bool("REMEMBER_COOKIE_SECURE", cookies_secure),
+        "REMEMBER_COOKIE_DURATION": timedelta(
+            days=int(os.environ.get("REMEMBER_COOKIE_DAYS", "30"))
+        ),
         "WTF_CSRF_TIME_LIMIT": None,
         # A werkzeug hash method. scrypt is slow on purpose (about 0.1 s a hash); the test
         # suite, which makes hundreds of users, sets a cheap one.

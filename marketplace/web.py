@@ -4,6 +4,7 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import clock, money, transaction
 from .extensions import (
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     """Bind extensions and register request hooks, filters and error handlers."""
     from . import models  # noqa: F401  (every model registered before migrations look)
 
+    _trust_proxy(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(app))
     login_manager.init_app(app)
@@ -96,6 +98,18 @@ def init_app(app: Flask) -> None:
         return response
 
     _register_error_handlers(app)
+
+
+PROXY_HEADERS = ("for", "proto", "host", "port", "prefix")
+
+
+def _trust_proxy(app: Flask) -> None:
+    """Behind a reverse proxy, read the client's address (and scheme, host...) from the
+    X-Forwarded-* headers the configured number of proxies set; else rate limits count
+    every visitor as the proxy. Off (0) by default: without a proxy they can be forged."""
+    hops = {name: int(app.config.get(f"PROXY_FIX_X_{name.upper()}") or 0) for name in PROXY_HEADERS}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{name}": n for name, n in hops.items()})
 
 
 def _migrations_dir(app: Flask) -> str:
@@ -163,7 +177,10 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(e):
-        return error_page(405, _l("Not allowed"), _l("That action is not allowed here."))
+        # RFC 9110 requires Allow; a handler's own answer drops werkzeug's headers.
+        body, status = error_page(405, _l("Not allowed"), _l("That action is not allowed here."))
+        allow = {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}
+        return body, status, allow
 
     @app.errorhandler(413)
     def too_large(e):

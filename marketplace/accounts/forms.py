@@ -1,13 +1,19 @@
 """Account forms: register, log in, change password, roles."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import Role
-from .services import PHONE_RE, normalise_login
+from .services import PHONE_RE, normalise_login, password_is_weak
+
+WEAK_PASSWORD = _l(
+    "This password is too easy to guess. Avoid common passwords, number sequences and "
+    "your e-mail address, mobile number or name."
+)
 
 ROLE_LABELS = {
     Role.cooperative_manager: _l("Cooperative manager"),
@@ -43,6 +49,10 @@ class RegisterForm(FlaskForm):
         if not email or "@" not in email or "." not in email.rsplit("@", 1)[-1]:
             raise ValidationError(_l("Enter an e-mail address or an 11-digit mobile number."))
 
+    def validate_password(self, field):
+        if password_is_weak(field.data or "", self.login.data, self.name.data):
+            raise ValidationError(WEAK_PASSWORD)
+
 
 class LoginForm(FlaskForm):
     login = StringField(
@@ -68,6 +78,11 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))],
     )
     submit = SubmitField(_l("Change password"))
+
+    def validate_password(self, field):
+        user = current_user
+        if password_is_weak(field.data or "", user.login_name, user.email, user.phone, user.name):
+            raise ValidationError(WEAK_PASSWORD)
 
 
 class MultiCheckboxField(SelectMultipleField):

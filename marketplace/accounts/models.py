@@ -31,7 +31,8 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(100))
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped on password change so other sessions of this account end (Flask-Login id).
+    # Bumped on password change and on logout so the other and earlier sessions and
+    # remember cookies of this account end (part of the Flask-Login id).
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

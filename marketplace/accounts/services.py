@@ -1,9 +1,13 @@
 """Accounts: registration, login lookup, passwords and roles."""
 
+import functools
 import re
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
+from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from ..clock import utcnow
 from ..errors import Conflict, DomainError
@@ -25,6 +29,23 @@ def normalise_login(login: str) -> tuple[str | None, str | None]:
     return value.lower(), None
 
 
+def password_is_weak(password: str, login: str | None = None, *personal: str | None) -> bool:
+    """True for what a guesser tries first: common passwords, sequences like 12345678,
+    the login itself or a password built on it (zxcvbn's score below 2 of 4)."""
+    if len(password) > 128:
+        return False  # the form's length check refuses it; zxcvbn is slow on long input
+    lowered = password.lower()
+    login = (login or "").strip().lower()
+    if login:
+        email, phone = normalise_login(login)
+        if any(value and value in lowered for value in (login, email, phone)):
+            return True
+    hints = [v.strip().lower() for v in (login, *personal) if v and v.strip()]
+    if login and "@" in login:
+        hints.append(login.split("@", 1)[0])
+    return zxcvbn(password, user_inputs=hints)["score"] < 2
+
+
 def find_user_by_login(login: str) -> User | None:
     """The user whose e-mail or mobile number is `login`."""
     email, phone = normalise_login(login)
@@ -35,10 +56,19 @@ def find_user_by_login(login: str) -> User | None:
     return db.session.scalar(stmt)
 
 
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("no such account", method=method)
+
+
 def authenticate(login: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None. An unknown login costs one hash
+    check too, so the time of the answer does not tell whether the account exists."""
     user = find_user_by_login(login)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
 
@@ -75,6 +105,14 @@ def change_password(user: User, current: str, new: str) -> None:
     user.set_password(new)
     user.session_version += 1
     revoke_all_tokens(user)
+    db.session.flush()
+
+
+@verb
+def end_sessions(user: User) -> None:
+    """Log `user` out everywhere: the session and remember cookies carry the old version,
+    so a copy kept or replayed after logout no longer loads the user."""
+    user.session_version += 1
     db.session.flush()
 
 

@@ -35,6 +35,10 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
 def _safe_next(default: str) -> str:
     target = request.args.get("next") or request.form.get("next") or ""
     parts = urlsplit(target)
@@ -53,7 +57,7 @@ def _start_session(user: User, remember: bool = False) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -87,8 +91,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    services.end_sessions(current_user._get_current_object())
+    # Clear first: logout_user() leaves the marker that deletes the remember cookie.
     session.clear()
+    logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("core.home"))
 

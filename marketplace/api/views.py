@@ -5,6 +5,7 @@ The API is exempt from CSRF because it never reads the session cookie (see auth.
 
 from flask import Blueprint
 
+from ..caching import forbid_storing
 from ..extensions import csrf
 from . import auth, errors
 
@@ -12,6 +13,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 errors.init_blueprint(bp)
 auth.init_blueprint(bp)
+# Answers carry pickup codes and registry data; a bearer token's answers are never stored.
+bp.after_request(forbid_storing)
 
 # The resource modules add their routes to `bp` when imported.
 from . import (  # noqa: E402, F401

@@ -1,13 +1,17 @@
 """Home page and the language switch."""
 
+import logging
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..accounts.permissions import admin_required
-from ..extensions import LANGUAGE_COOKIE
+from ..extensions import LANGUAGE_COOKIE, db
 
 bp = Blueprint("core", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -35,8 +39,21 @@ def set_language(code: str):
     return response
 
 
+@bp.get("/livez")
+def livez():
+    """Liveness: the process answers (restart it if not); touches nothing else."""
+    return {"status": "ok"}
+
+
 @bp.get("/healthz")
 def healthz():
+    """Readiness: the database answers too, so a load balancer stops sending requests to
+    a worker that would only fail them (503)."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError:
+        log.warning("Health check: the database does not answer", exc_info=True)
+        return {"status": "unavailable", "database": "down"}, 503
     return {"status": "ok"}
 
 

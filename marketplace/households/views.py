@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..accounts.models import Role
 from ..accounts.permissions import admin_required, role_required
+from ..caching import forbid_storing
 from ..errors import DomainError
 from ..extensions import db
 from ..money import fen_to_yuan
@@ -16,6 +17,7 @@ from .forms import HouseholdForm, ImportForm, PovertyLineForm
 from .models import Household
 
 bp = Blueprint("households", __name__)
+bp.after_request(forbid_storing)  # the registry shows ID-card numbers
 
 
 @bp.get("/households")

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..caching import no_store
 from ..clock import local_date, utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -68,6 +69,7 @@ def assisted_order(station_id: int):
 
 @bp.get("/stations/<int:station_id>/assisted-order/<int:order_id>")
 @operator_required
+@no_store  # pickup codes
 def assisted_slip(station_id: int, order_id: int):
     """A slip to print for the villager: order reference, pickup codes, cash due."""
     station = station_or_403(station_id)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
+from ..caching import no_store
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -135,6 +136,7 @@ def manifest(manifest_id: int):
 
 @bp.get("/track/<code>")
 @login_required
+@no_store  # the buyer's pickup code
 def track(code: str):
     parcel = services.find_parcel(code)
     if parcel is None or not services.can_track(current_user, parcel):

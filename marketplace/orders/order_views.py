@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
+from ..caching import no_store
 from ..catalog.services import can_manage, managed_cooperatives
 from ..errors import DomainError
 from ..extensions import db
@@ -33,6 +34,7 @@ def _order_or_404(key: str):
 
 @bp.get("/orders/<key>")
 @login_required
+@no_store  # pickup codes
 def order_detail(key: str):
     order = _order_or_404(key)
     buyer_side = queries.is_buyer_side(current_user, order)

@@ -190,7 +190,8 @@ def checkout():
         else:
             online = order.payment_method == PaymentMethod.stripe
             if online and "payments.start_checkout" in current_app.view_functions:
-                return redirect(url_for("payments.start_checkout", order_id=order.id))
+                # 307: the browser posts (with its CSRF token) on to the payment's POST.
+                return redirect(url_for("payments.start_checkout", order_id=order.id), 307)
             flash(_("Thank you! Your order %(ref)s is placed.", ref=order.reference), "success")
             return redirect(url_for("orders.order_detail", key=order.reference))
     return render_template("orders/checkout.html", form=form, summary=summary)

@@ -42,7 +42,20 @@ def _buyers_online_order(order_id: int) -> Order:
     return order
 
 
-@bp.route("/orders/<int:order_id>/checkout", methods=["GET", "POST"])
+@bp.get("/orders/<int:order_id>/checkout")
+@login_required
+def checkout_page(order_id):
+    """Old links to the checkout: the order's payment page with its Pay button. Opening a
+    Checkout Session changes the order (and may expire it), so only the POST does it."""
+    order = _buyers_online_order(order_id)
+    if order.status != OrderStatus.pending_payment:
+        return redirect(url_for(".checkout_return", order_id=order.id))
+    return render_template(
+        "payments/checkout_return.html", page=pages.checkout_return_page(order, left=True)
+    )
+
+
+@bp.post("/orders/<int:order_id>/checkout")
 @login_required
 def start_checkout(order_id):
     """Send the buyer to Stripe's hosted payment page for an unpaid online order."""

@@ -32,4 +32,4 @@ def test_an_online_order_waits_for_payment_and_goes_to_the_payment_page(app, cli
     assert order.status == OrderStatus.pending_payment
     with app.test_request_context():
         expected = url_for("payments.start_checkout", order_id=order.id)
-    assert response.status_code == 302 and response.headers["Location"] == expected
+    assert response.status_code == 307 and response.headers["Location"] == expected

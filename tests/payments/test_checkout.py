@@ -49,7 +49,7 @@ def test_paying_online_sends_the_buyer_to_a_checkout_session_for_the_order(
 def test_asking_again_reuses_the_open_session(client, auth, create_order, stripe_standin):
     order = create_order()
     first = _pay_online(client, auth, order)
-    second = client.get(f"/payments/orders/{order.id}/checkout")
+    second = client.post(f"/payments/orders/{order.id}/checkout")
 
     assert first.headers["Location"] == second.headers["Location"]
     assert len(stripe_standin.sessions) == 1
