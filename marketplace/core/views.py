@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from ..accounts.permissions import admin_required
 from ..extensions import LANGUAGE_COOKIE
+from ..payments.services import count_needing_attention
 
 bp = Blueprint("core", __name__)
 
@@ -44,4 +45,4 @@ def healthz():
 @admin_required
 def admin():
     """The administrator's start page: links to every administrative area that exists."""
-    return render_template("core/admin.html")
+    return render_template("core/admin.html", payments_attention=count_needing_attention())

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from .. import transaction
+from ..accounts.permissions import admin_required
 from ..errors import DomainError
 from ..extensions import csrf, db
 from ..money import fen_to_yuan, format_fen
@@ -157,3 +158,10 @@ def refund_fulfilment(fulfilment_id):
     return render_template(
         "payments/refund.html", page=pages.refund_page(fulfilment), form=form
     ), status
+
+
+@bp.get("/attention")
+@admin_required
+def attention():
+    """Payments whose amount or currency did not match: what arrived and its refund."""
+    return render_template("payments/attention.html", lines=pages.attention_page())
