@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..urls import external_url
 from . import lots, photos, services
 from .models import Cooperative, Product
 
@@ -75,21 +76,21 @@ def trace(code: str):
         village=lot.product.cooperative.village,
         households_count=lots.household_count(lot),
         corrections=lots.corrections_of(lot),
-        trace_url=url_for("catalog.trace", code=lot.code, _external=True),
+        trace_url=external_url("catalog.trace", code=lot.code),
     )
 
 
 @bp.get("/trace/<code>/qr.svg")
 def trace_qr_svg(code: str):
     lot = lots.get_lot_by_code(code)
-    svg = lots.qr_svg(url_for("catalog.trace", code=lot.code, _external=True))
+    svg = lots.qr_svg(external_url("catalog.trace", code=lot.code))
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 @bp.get("/trace/<code>/qr.png")
 def trace_qr_png(code: str):
     lot = lots.get_lot_by_code(code)
-    png = lots.qr_png(url_for("catalog.trace", code=lot.code, _external=True))
+    png = lots.qr_png(external_url("catalog.trace", code=lot.code))
     return Response(png, mimetype="image/png", headers={"Cache-Control": "max-age=86400"})
 
 

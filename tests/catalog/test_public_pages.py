@@ -76,15 +76,20 @@ def test_trace_page_counts_households_and_never_names_them(
     assert "百合的故事" in html
 
 
-def test_the_qr_code_encodes_the_trace_page_address(client, coop_a, create_product, create_lot):
+def test_the_qr_code_encodes_the_trace_page_address(
+    app, client, coop_a, create_product, create_lot
+):
     lot = create_lot(product=create_product(cooperative=coop_a.cooperative))
-    html = client.get(f"/trace/{lot.code}").get_data(as_text=True)
-    url = f"http://localhost/trace/{lot.code}"
-    assert url in html
-    svg = client.get(f"/trace/{lot.code}/qr.svg")
+    # A forged Host header never reaches the printed address (nor the day-long caches).
+    evil = {"Host": "evil.example"}
+    html = client.get(f"/trace/{lot.code}", headers=evil).get_data(as_text=True)
+    url = f"{app.config['PUBLIC_BASE_URL']}/trace/{lot.code}"
+    assert url == f"http://127.0.0.1:5000/trace/{lot.code}"
+    assert url in html and "evil.example" not in html
+    svg = client.get(f"/trace/{lot.code}/qr.svg", headers=evil)
     assert svg.mimetype == "image/svg+xml"
     assert svg.data == lots.qr_svg(url)
-    png = client.get(f"/trace/{lot.code}/qr.png")
+    png = client.get(f"/trace/{lot.code}/qr.png", headers=evil)
     assert png.mimetype == "image/png"
     assert qr_modules(png.data) == expected_modules(url)
 
