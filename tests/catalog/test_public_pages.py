@@ -62,6 +62,17 @@ def test_draft_products_are_hidden_from_the_public_but_not_their_manager(
     assert client.get(f"/products/{product.id}").status_code == 200
 
 
+def test_a_draft_products_lots_are_not_traced_but_by_its_managers(
+    client, auth, coop_a, create_product, create_lot
+):
+    lot = create_lot(product=create_product(cooperative=coop_a.cooperative, status="draft"))
+    for path in (f"/trace/{lot.code}", f"/trace/{lot.code}/qr.svg", f"/trace/{lot.code}/qr.png"):
+        assert client.get(path).status_code == 404, path
+    assert client.get(f"/products/{lot.product_id}").status_code == 404
+    auth.login("a@example.com")
+    assert client.get(f"/trace/{lot.code}").status_code == 200
+
+
 def test_trace_page_counts_households_and_never_names_them(
     client, coop_a, create_product, create_lot, create_household
 ):
