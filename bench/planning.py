@@ -116,7 +116,13 @@ def route_planning(url: str, module: str, network_module: str, seconds: float) -
     from marketplace.extensions import db
     from marketplace.logistics.models import Station
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": data.sqlalchemy_url(url), "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": data.sqlalchemy_url(url),
+            "SECRET_KEY": "bench",
+            "PUBLIC_BASE_URL": "http://127.0.0.1",
+        }
+    )
     with app.app_context():
         try:
             attempts, signature = _adapter(modules, db.session, Station)

@@ -49,6 +49,7 @@ class Bench:
             "SECRET_KEY": "bench-only-secret",
             "RATELIMIT_ENABLED": "0",  # one client address sends every request
             "SESSION_COOKIE_SECURE": "0",  # plain http on 127.0.0.1
+            "PUBLIC_BASE_URL": "http://127.0.0.1",  # its Host is 127.0.0.1 (any port)
             "FLASK_DEBUG": "0",
         }
 

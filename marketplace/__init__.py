@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask
 
-from .config import engine_options, load_config
+from .config import engine_options, load_config, public_urls
 
 BLUEPRINTS = (
     "core",
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             uri = app.config["SQLALCHEMY_DATABASE_URI"]
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(uri)
     _require_secret_key(app)
+    public_urls(app.config, app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1")
     os.makedirs(app.instance_path, exist_ok=True)
     os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
 

@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .clock import LOCAL_TZ_NAME
 
@@ -80,4 +81,36 @@ def load_config(instance_path: str) -> dict:
         # A werkzeug hash method. scrypt is slow on purpose (about 0.1 s a hash); the test
         # suite, which makes hundreds of users, sets a cheap one.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Where the public reaches the app: every absolute URL (QR codes, trace links,
+        # Stripe's return pages) is built on it. Required outside debug and testing.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
+        # Host names requests may carry (comma-separated); default: PUBLIC_BASE_URL's host.
+        "TRUSTED_HOSTS": _env_list("TRUSTED_HOSTS"),
     }
+
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def _env_list(name: str) -> list[str] | None:
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
+def public_urls(config: dict, development: bool) -> None:
+    """Settle PUBLIC_BASE_URL and TRUSTED_HOSTS: the development server gets
+    http://127.0.0.1:5000 and takes any Host; production must name its base URL, and then
+    answers 400 to a Host other than its own (or those of TRUSTED_HOSTS)."""
+    base = config.get("PUBLIC_BASE_URL")
+    if not base:
+        if not development:
+            raise RuntimeError(
+                "PUBLIC_BASE_URL must be set outside debug and testing, e.g. "
+                "https://linxia.example (see README)."
+            )
+        config["PUBLIC_BASE_URL"] = base = DEVELOPMENT_BASE_URL
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RuntimeError(f"PUBLIC_BASE_URL is not an http(s) URL: {base!r}")
+    if not development and not config.get("TRUSTED_HOSTS"):
+        config["TRUSTED_HOSTS"] = [parts.hostname]

@@ -17,6 +17,7 @@ from .logistics.models import (  # noqa: F401
     ManifestParcel,
     Parcel,
     ParcelScan,
+    PickupCodeFailure,
     Station,
 )
 from .orders.models import CartItem, Fulfilment, LineAllocation, Order, OrderLine  # noqa: F401

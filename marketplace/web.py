@@ -4,6 +4,7 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import clock, money, transaction
@@ -152,6 +153,11 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(e):
         return error_page(400, _l("Bad request"), getattr(e, "description", ""))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(e):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return "Bad request: unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -324,6 +324,7 @@ def create_sale(app, create_user, create_station):
                     "id": session_id,
                     "payment_status": "paid",
                     "amount_total": order.total_fen,
+                    "currency": "cny",
                     "payment_intent": f"pi_sale_{next(_refs)}",
                 }
             },

@@ -67,6 +67,8 @@ def error_response(status: int, code: str, message, **extra):
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    if status == 429 and isinstance(extra.get("retry_after"), int):
+        response.headers["Retry-After"] = str(extra["retry_after"])
     return response
 
 

@@ -1,7 +1,7 @@
 """Orders: placing one (cash at the pickup point, or Stripe Checkout), the buyer's orders,
 one order with its parcels' routes and timeline, and cancelling it."""
 
-from flask import request, url_for
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..errors import DomainError
@@ -13,6 +13,7 @@ from ..orders.models import Order, OrderStatus, PaymentMethod
 from ..payments import services as payments
 from ..status import StatusEvent
 from ..transaction import after_commit
+from ..urls import external_url
 from .auth import current_api_user, token_required
 from .errors import ApiError, Invalid, error_response
 from .params import (
@@ -58,8 +59,8 @@ def _checkout_url(order: Order) -> str | None:
 def _start_checkout(order: Order) -> payments.CheckoutStart:
     """Record the payment; the Checkout Session is opened once that is committed."""
     # Stripe fills in {CHECKOUT_SESSION_ID}; url_for would escape the braces.
-    success = url_for("payments.checkout_return", order_id=order.id, _external=True)
-    cancel = url_for("payments.checkout_return", order_id=order.id, left=1, _external=True)
+    success = external_url("payments.checkout_return", order_id=order.id)
+    cancel = external_url("payments.checkout_return", order_id=order.id, left=1)
     return payments.start_checkout(
         order, success + "?session_id={CHECKOUT_SESSION_ID}", cancel, locale=locale()
     )

@@ -9,7 +9,8 @@ from ..accounts.models import Role
 from ..extensions import db
 from ..logistics import services as logistics
 from ..logistics.models import ScanAction, Station
-from ..logistics.scans import record_scan
+from ..logistics.scans import PickupRefused, record_scan
+from ..transaction import after_commit
 from .auth import current_api_user, roles_required
 from .errors import ApiError, Invalid
 from .params import choice_field, int_field, json_body, only_fields, text_field
@@ -32,14 +33,19 @@ def scan_parcel(code: str):
     station = db.session.get(Station, int_field(body, "station_id", minimum=1))
     if station is None:
         raise Invalid({"station_id": _l("There is no such station.")})
-    scan = record_scan(
-        parcel,
-        station,
-        choice_field(body, "action", [a.value for a in ScanAction]),
-        current_api_user(),
-        pickup_code=text_field(body, "pickup_code", 20, required=False),
-        cash_received_fen=int_field(body, "cash_received_fen", required=False),
-    )
+    try:
+        scan = record_scan(
+            parcel,
+            station,
+            choice_field(body, "action", [a.value for a in ScanAction]),
+            current_api_user(),
+            pickup_code=text_field(body, "pickup_code", 20, required=False),
+            cash_received_fen=int_field(body, "cash_received_fen", required=False),
+        )
+    except PickupRefused as refused:
+        # Answered once the wrong try is committed (409, or 429 "pickup_code_locked").
+        refusal = refused.refusal
+        return after_commit(lambda: _refuse(refusal))
     return {
         **parcel_json(scan.parcel),
         "scan": {
@@ -48,3 +54,7 @@ def scan_parcel(code: str):
             "at": iso_datetime(scan.at),
         },
     }, 201
+
+
+def _refuse(refusal):
+    raise refusal

@@ -228,9 +228,11 @@ PATHS = {
             "route: `received` then `departed` at the first station, `arrived` then "
             "`departed` at each between, `arrived` then `handed_over` at the last (with the "
             "pickup code, and exactly `amount_due_fen` in cash for cash orders). 409 with a "
-            "`reason` otherwise.",
+            "`reason` otherwise. After 5 wrong pickup codes within 15 minutes the parcel "
+            "refuses every code for 15 minutes: 429 with reason `pickup_code_locked`, "
+            "`locked_until` and a `Retry-After` header.",
             _ok("ParcelState", CREATED, "Created"),
-            errors=(*WRITE_ERRORS, "404", "409"),
+            errors=(*WRITE_ERRORS, "404", "409", "429"),
             security=BEARER,
             parameters=(
                 _path("code", "Parcel code.", {"type": "string", "minLength": 1, "maxLength": 40}),

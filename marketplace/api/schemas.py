@@ -113,7 +113,16 @@ SCHEMAS = {
                 "type": "string",
                 "description": "Why a parcel scan was refused: wrong_station, out_of_order, "
                 "wrong_pickup_code, wrong_cash_amount, no_more_scans, not_ready_to_send, "
-                "not_ready_for_pickup, not_your_station.",
+                "not_ready_for_pickup, not_your_station; pickup_code_locked (429).",
+            },
+            "locked_until": {
+                "type": "string",
+                "format": "date-time",
+                "description": "For `pickup_code_locked`: when the parcel takes codes again.",
+            },
+            "retry_after": {
+                "type": "integer",
+                "description": "For `pickup_code_locked`: seconds to wait (also `Retry-After`).",
             },
             "lines": {
                 "type": "array",

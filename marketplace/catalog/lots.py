@@ -2,6 +2,7 @@
 correcting lots, and what the public traceability page and its QR code show."""
 
 import io
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -54,14 +55,17 @@ def lot_code_prefix(product: Product, received_on: date) -> str:
     return f"{COUNTY_PREFIXES.get(county_code, 'LX')}-{received_on:%Y%m%d}-"
 
 
+# No 0/O, 1/I/L: a code read off a label and typed in cannot be mistaken for another.
+LOT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+LOT_CODE_RANDOM = 6  # 31**6, about 887 million per county and day
+
+
 def next_lot_code(product: Product, received_on: date) -> str:
-    """The next free code of that county and day, numbered from 0001."""
-    prefix = lot_code_prefix(product, received_on)
-    last = db.session.scalar(
-        db.select(db.func.max(SupplyLot.code)).where(SupplyLot.code.startswith(prefix))
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    """A new code of that county and day with a random tail ('YJ-20261129-K7QM3X'):
+    sequential numbers let anyone walk every lot's trace page. Older codes (…-0001)
+    keep working; a clash is retried by the caller."""
+    tail = "".join(secrets.choice(LOT_CODE_ALPHABET) for _ in range(LOT_CODE_RANDOM))
+    return lot_code_prefix(product, received_on) + tail
 
 
 def _resolve(product: Product, rows: list[Contribution]) -> list[LotContribution]:

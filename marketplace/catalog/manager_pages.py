@@ -11,6 +11,7 @@ from ..accounts.permissions import role_required
 from ..errors import DomainError
 from ..extensions import db
 from ..households import services as households
+from ..urls import external_url
 from . import categories, lots, photos, services
 from .forms import ConfirmForm, LotForm, ProductForm, VoidLotForm
 from .models import Cooperative, Product, ProductPhoto, ProductStatus, SupplyLot
@@ -217,7 +218,7 @@ def lot_detail(lot_id: int):
         ],
         corrections=lots.corrections_of(lot),
         form=VoidLotForm(),
-        trace_url=url_for("catalog.trace", code=lot.code, _external=True),
+        trace_url=external_url("catalog.trace", code=lot.code),
     )
 
 

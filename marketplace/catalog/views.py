@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..urls import external_url
 from . import lots, photos, services
 from .models import Cooperative, Product
 
@@ -65,9 +66,18 @@ def product_detail(product_id: int):
     )
 
 
+def _traceable_lot(code: str):
+    """The lot behind a trace code, if its product may be seen (catalog's one rule: drafts
+    only by their managers); 404 otherwise, as on the product page."""
+    lot = lots.get_lot_by_code(code)
+    if not services.can_see_product(current_user, lot.product):
+        abort(404)
+    return lot
+
+
 @bp.get("/trace/<code>")
 def trace(code: str):
-    lot = lots.get_lot_by_code(code)
+    lot = _traceable_lot(code)
     return render_template(
         "catalog/trace.html",
         lot=lot,
@@ -75,21 +85,21 @@ def trace(code: str):
         village=lot.product.cooperative.village,
         households_count=lots.household_count(lot),
         corrections=lots.corrections_of(lot),
-        trace_url=url_for("catalog.trace", code=lot.code, _external=True),
+        trace_url=external_url("catalog.trace", code=lot.code),
     )
 
 
 @bp.get("/trace/<code>/qr.svg")
 def trace_qr_svg(code: str):
-    lot = lots.get_lot_by_code(code)
-    svg = lots.qr_svg(url_for("catalog.trace", code=lot.code, _external=True))
+    lot = _traceable_lot(code)
+    svg = lots.qr_svg(external_url("catalog.trace", code=lot.code))
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 @bp.get("/trace/<code>/qr.png")
 def trace_qr_png(code: str):
-    lot = lots.get_lot_by_code(code)
-    png = lots.qr_png(url_for("catalog.trace", code=lot.code, _external=True))
+    lot = _traceable_lot(code)
+    png = lots.qr_png(external_url("catalog.trace", code=lot.code))
     return Response(png, mimetype="image/png", headers={"Cache-Control": "max-age=86400"})
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..accounts.permissions import admin_required
 from ..extensions import LANGUAGE_COOKIE, db
+from ..payments.services import count_needing_attention
 
 bp = Blueprint("core", __name__)
 log = logging.getLogger(__name__)
@@ -61,4 +62,4 @@ def healthz():
 @admin_required
 def admin():
     """The administrator's start page: links to every administrative area that exists."""
-    return render_template("core/admin.html")
+    return render_template("core/admin.html", payments_attention=count_needing_attention())

@@ -222,6 +222,20 @@ class ParcelScan(db.Model):
     station = relationship("Station")
 
 
+class PickupCodeFailure(db.Model):
+    """A wrong pickup code typed for a parcel: enough of them lock its hand-over for a while
+    (`scans.pickup_locked_until`). Rows, not a counter in memory, so every worker agrees."""
+
+    __tablename__ = "pickup_code_failures"
+    __table_args__ = (db.Index("ix_pickup_code_failures_parcel_at", "parcel_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcels.id"))
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CashKind(StrEnum):
     collected = "collected"
     handed_on = "handed_on"

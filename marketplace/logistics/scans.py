@@ -7,15 +7,20 @@ and for cash orders exactly the amount due); a one-station route is `received` t
 `handed_over`; an express route ends at its hub with `handed_to_carrier`. Anything else is
 refused with a message and nothing is written; each refusal carries a machine-readable
 `reason` in its details (wrong_station, out_of_order, wrong_pickup_code, ...).
+
+Pickup codes are six digits, so guessing is cheap: after `PICKUP_TRIES` wrong codes within
+`PICKUP_WINDOW`, the parcel refuses every code (429, `pickup_code_locked`) for
+`PICKUP_LOCK`. Each wrong code is a `PickupCodeFailure` row, written under the sale's
+lock and kept although the request answers with an error (see `record_scan`).
 """
 
 import hmac
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from ..clock import utcnow
-from ..errors import Conflict, Forbidden
+from ..clock import format_local, utcnow
+from ..errors import Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..money import format_fen
 from ..orders import actions as sale
@@ -34,6 +39,7 @@ from .models import (
     Parcel,
     ParcelScan,
     ParcelStatus,
+    PickupCodeFailure,
     ScanAction,
     Station,
 )
@@ -41,6 +47,28 @@ from .network import edge_of, operates, station_label
 from .status import move_manifest, move_parcel
 
 F = FulfilmentStatus
+PICKUP_TRIES = 5
+PICKUP_WINDOW = timedelta(minutes=15)
+PICKUP_LOCK = timedelta(minutes=15)
+
+
+class PickupCodeLocked(DomainError):
+    """Too many wrong pickup codes for this parcel: no code is even checked for a while."""
+
+    status_code = 429
+    code = "rate_limited"
+
+
+class PickupRefused(DomainError):
+    """A hand-over refused for its pickup code (409 wrong, 429 locked), the wrong try
+    already counted in the session: the caller answers it through
+    `transaction.after_commit`, so the count is committed although the answer is an error
+    (an error answer rolls back; uncaught, the answer is right but the try is not counted).
+    """
+
+    def __init__(self, refusal: DomainError):
+        super().__init__(refusal.message, **refusal.details)
+        self.status_code, self.code, self.refusal = refusal.status_code, refusal.code, refusal
 
 
 def _locked(parcel: Parcel, station: Station) -> Parcel:
@@ -99,10 +127,85 @@ def check_scan(parcel: Parcel, station: Station, action: ScanAction, by) -> None
         )
 
 
+def pickup_locked_until(parcel_id: int, now: datetime | None = None) -> datetime | None:
+    """Until when the parcel refuses pickup codes: `PICKUP_LOCK` after the wrong code that
+    made `PICKUP_TRIES` within `PICKUP_WINDOW`; None if it takes codes now."""
+    now = now or utcnow()
+    since = now - PICKUP_WINDOW - PICKUP_LOCK
+    times = db.session.scalars(
+        db.select(PickupCodeFailure.at)
+        .where(PickupCodeFailure.parcel_id == parcel_id, PickupCodeFailure.at > since)
+        .order_by(PickupCodeFailure.at)
+    ).all()
+    until = None
+    for first, last in zip(times, times[PICKUP_TRIES - 1 :], strict=False):
+        if last - first <= PICKUP_WINDOW:
+            until = last + PICKUP_LOCK
+    return until if until is not None and until > now else None
+
+
+def locked_parcels(parcel_ids, now: datetime | None = None) -> dict[int, datetime]:
+    """parcel id -> until when it refuses pickup codes, for the parcels that do now."""
+    now = now or utcnow()
+    found = {}
+    for parcel_id in parcel_ids:
+        until = pickup_locked_until(parcel_id, now)
+        if until is not None:
+            found[parcel_id] = until
+    return found
+
+
+def _locked_refusal(parcel: Parcel, until: datetime) -> PickupCodeLocked:
+    return PickupCodeLocked(
+        _l(
+            "Too many wrong pickup codes for parcel %(code)s: it is locked for 15 minutes, "
+            "until %(until)s.",
+            code=parcel.code,
+            until=format_local(until, "%H:%M"),
+        ),
+        reason="pickup_code_locked",
+        locked_until=until.isoformat(timespec="seconds") + "Z",
+        retry_after=max(1, int((until - utcnow()).total_seconds()) + 1),
+    )
+
+
+def _code_matches(parcel: Parcel, pickup_code) -> bool:
+    typed = "".join((pickup_code or "").split())
+    return hmac.compare_digest(typed.encode(), parcel.pickup_code.encode())
+
+
+@verb
+def _try_pickup_code(parcel: Parcel, station: Station, by, pickup_code) -> DomainError | None:
+    """Check a hand-over's pickup code under the sale's lock, counting a wrong one; the
+    refusal is returned, not raised, so the counted try stays in the transaction. The lock
+    is held until the commit, so concurrent tries are counted one after another."""
+    parcel = _locked(parcel, station)
+    check_scan(parcel, station, ScanAction.handed_over, by)
+    now = utcnow()
+    until = pickup_locked_until(parcel.id, now)
+    if until is not None:
+        return _locked_refusal(parcel, until)
+    if _code_matches(parcel, pickup_code):
+        return None
+    db.session.add(
+        PickupCodeFailure(parcel_id=parcel.id, station_id=station.id, by_id=by.id, at=now)
+    )
+    db.session.flush()
+    until = pickup_locked_until(parcel.id, now)
+    if until is not None:
+        return _locked_refusal(parcel, until)
+    return Conflict(
+        _l("The pickup code is wrong. Ask the buyer for the 6-digit code."),
+        reason="wrong_pickup_code",
+    )
+
+
 def check_handover(parcel: Parcel, pickup_code, cash_received_fen) -> None:
     """Refuse a hand-over without the right pickup code or without exactly the cash due."""
-    typed = "".join((pickup_code or "").split())
-    if not hmac.compare_digest(typed.encode(), parcel.pickup_code.encode()):
+    until = pickup_locked_until(parcel.id)
+    if until is not None:
+        raise _locked_refusal(parcel, until)
+    if not _code_matches(parcel, pickup_code):
         raise Conflict(
             _l("The pickup code is wrong. Ask the buyer for the 6-digit code."),
             reason="wrong_pickup_code",
@@ -126,7 +229,6 @@ def check_handover(parcel: Parcel, pickup_code, cash_received_fen) -> None:
         raise Conflict(_l("This order cannot be handed over now."), reason="not_ready_for_pickup")
 
 
-@verb
 def record_scan(
     parcel: Parcel,
     station: Station,
@@ -137,9 +239,31 @@ def record_scan(
     cash_received_fen: int | None = None,
     at: datetime | None = None,
 ) -> ParcelScan:
-    """Record one scan of a parcel at a station by an operator, with its effects."""
+    """Record one scan of a parcel at a station by an operator, with its effects.
+
+    A hand-over's pickup code is checked first, on its own (`_try_pickup_code`): a wrong or
+    locked code raises `PickupRefused` with the wrong try counted in the session, which
+    the caller must answer through `after_commit` to keep it.
+    """
     action = ScanAction(action)
     at = at or utcnow()
+    if action == ScanAction.handed_over:
+        refusal = _try_pickup_code(parcel, station, by, pickup_code)
+        if refusal is not None:
+            raise PickupRefused(refusal)
+    return _record_scan(
+        parcel,
+        station,
+        action,
+        by,
+        pickup_code=pickup_code,
+        cash_received_fen=cash_received_fen,
+        at=at,
+    )
+
+
+@verb
+def _record_scan(parcel, station, action, by, *, pickup_code, cash_received_fen, at) -> ParcelScan:
     parcel = _locked(parcel, station)
     check_scan(parcel, station, action, by)
     if action == ScanAction.handed_over:

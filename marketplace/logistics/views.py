@@ -11,13 +11,14 @@ from ..caching import no_store
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..transaction import after_commit
 from . import board, pages, services
 from .consolidation import replan
 from .forms import HandoverForm, ScanForm
 from .labels import SCAN_ACTION_LABELS, all_labels
 from .models import Manifest, Station
 from .network import operates, stations_of
-from .scans import record_scan
+from .scans import PickupRefused, locked_parcels, pickup_locked_until, record_scan
 
 bp = Blueprint("logistics", __name__)
 operator_required = role_required(Role.station_operator, Role.admin)
@@ -47,9 +48,11 @@ def my_stations():
 @operator_required
 def station_dashboard(station_id: int):
     station = station_or_403(station_id)
+    today = board.station_board(station, utcnow())
     return render_template(
         "logistics/dashboard.html",
-        board=board.station_board(station, utcnow()),
+        board=today,
+        locked=locked_parcels([p.id for p in today.ready]),
         form=ScanForm(),
     )
 
@@ -101,13 +104,36 @@ def handover(station_id: int):
                     pickup_code=form.pickup_code.data,
                     cash_received_fen=form.cash_received.fen,
                 )
+            except PickupRefused as refused:
+                # The wrong try must be committed, whatever the page answers.
+                refusal = refused.refusal
+                return after_commit(lambda: _handover_page(station, form, parcel, refusal))
             except DomainError as exc:
                 form.pickup_code.errors.append(exc.message)
             else:
                 flash(_("Parcel %(code)s handed over.", code=parcel.code), "success")
                 return redirect(url_for(".station_dashboard", station_id=station.id))
+    return _handover_page(station, form, parcel)
+
+
+def _handover_page(station, form, parcel, refusal: DomainError | None = None):
+    """The hand-over form; a locked parcel answers 429 with why (a wrong code stays 200)."""
+    if refusal is not None:
+        form.pickup_code.errors.append(refusal.message)
     here = parcel if parcel is not None and parcel.current_station_id == station.id else None
-    return render_template("logistics/handover.html", station=station, form=form, parcel=here)
+    locked_until = pickup_locked_until(here.id) if here is not None else None
+    status = 429 if refusal is not None and refusal.status_code == 429 else 200
+    page = render_template(
+        "logistics/handover.html",
+        station=station,
+        form=form,
+        parcel=here,
+        locked_until=locked_until,
+    )
+    headers = {}
+    if status == 429:
+        headers["Retry-After"] = str(refusal.details.get("retry_after", 900))
+    return page, status, headers
 
 
 @bp.post("/stations/<int:station_id>/runs")

@@ -9,12 +9,14 @@ PAYMENT_STATUS_LABELS = {
     PaymentStatus.succeeded: _l("Paid"),
     PaymentStatus.failed: _l("Not paid"),
     PaymentStatus.expired: _l("Time ran out"),
+    PaymentStatus.needs_attention: _l("Amount did not match: refunded"),
 }
 PAYMENT_STATUS_BADGES = {
     PaymentStatus.pending: "warning text-dark",
     PaymentStatus.succeeded: "success",
     PaymentStatus.failed: "secondary",
     PaymentStatus.expired: "secondary",
+    PaymentStatus.needs_attention: "danger",
 }
 REFUND_STATUS_LABELS = {
     RefundStatus.pending: _l("Refund in progress"),

@@ -25,6 +25,9 @@ class PaymentStatus(StrEnum):
     succeeded = "succeeded"
     failed = "failed"
     expired = "expired"
+    # Stripe reported an amount or currency other than the payment's: never confirmed,
+    # given back automatically, listed for administrators.
+    needs_attention = "needs_attention"
 
 
 class Payment(db.Model):
@@ -43,6 +46,9 @@ class Payment(db.Model):
     payment_intent_ref: Mapped[str | None] = mapped_column(String(255))
     checkout_url: Mapped[str | None] = mapped_column(String(1000))
     expires_at: Mapped[datetime | None]
+    # What Stripe said it charged when that differed (minor unit of `received_currency`).
+    received_amount: Mapped[int | None] = mapped_column(BigInteger)
+    received_currency: Mapped[str | None] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order = relationship("Order")

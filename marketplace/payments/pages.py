@@ -108,3 +108,22 @@ def refund_page(fulfilment: Fulfilment) -> RefundPage:
         refunds=[refund_line(r) for r in services.refunds_of_fulfilment(fulfilment)],
         paid_in_cash=order.payment_method == PaymentMethod.cash_at_pickup,
     )
+
+
+@dataclass(frozen=True)
+class AttentionLine:
+    payment: Payment
+    order: Order
+    refunds: list[RefundLine]
+
+
+def attention_page() -> list[AttentionLine]:
+    """The payments administrators must look at (payments/attention.html)."""
+    return [
+        AttentionLine(
+            payment=payment,
+            order=payment.order,
+            refunds=[refund_line(r) for r in sorted(payment.refunds, key=lambda r: r.id)],
+        )
+        for payment in services.payments_needing_attention()
+    ]

@@ -29,6 +29,9 @@ AUTO_REFUND_EXPIRED = (
 )
 AUTO_REFUND_ALREADY_PAID = "Refunded automatically: this order had already been paid."
 REFUND_CANCELLED = "Refunded in full: the order was cancelled."
+AUTO_REFUND_MISMATCH = (
+    "Refunded automatically: the amount charged did not match the order, so it was not confirmed."
+)
 _AUTO_REFUND_TEXT = {
     REFUND_CANCELLED: _l("Refunded in full: the order was cancelled."),
     AUTO_REFUND_EXPIRED: _l(
@@ -36,6 +39,10 @@ _AUTO_REFUND_TEXT = {
         "goods were no longer available."
     ),
     AUTO_REFUND_ALREADY_PAID: _l("Refunded automatically: this order had already been paid."),
+    AUTO_REFUND_MISMATCH: _l(
+        "Refunded automatically: the amount charged did not match the order, so it was not "
+        "confirmed."
+    ),
 }
 
 
@@ -169,11 +176,17 @@ def refund_reason(refund: Refund) -> str:
     return str(text) if text is not None else refund.reason
 
 
-def refund_payment_automatically(payment: Payment, reason: str) -> Refund | None:
-    """Give back all that is left of a payment the order could not use (no one decides)."""
+def refund_payment_automatically(
+    payment: Payment, reason: str, amount: int | None = None
+) -> Refund | None:
+    """Give back all that is left of a payment the order could not use (no one decides).
+
+    `amount` is what Stripe actually charged when it differs from the payment (in the
+    charge's own minor unit): that, not what we asked for, is what can go back.
+    """
     # One automatic refund per payment ever: a redelivered event that retries after a lost
     # commit reuses this key, so Stripe does not pay the buyer back twice.
-    return _refund_rest(payment, reason, f"refund-auto-{payment.id}")
+    return _refund_rest(payment, reason, f"refund-auto-{payment.id}", charged=amount)
 
 
 def settle_cancelled_order(order: Order, by=None) -> list[Refund]:
@@ -214,8 +227,11 @@ def cancellation_refund_fen(order: Order) -> int:
     return int(total)
 
 
-def _refund_rest(payment: Payment, reason: str, key: str, by=None) -> Refund | None:
-    left = payment.amount_fen - payment_refunded_fen(payment)
+def _refund_rest(
+    payment: Payment, reason: str, key: str, by=None, charged: int | None = None
+) -> Refund | None:
+    charged = payment.amount_fen if charged is None else charged
+    left = charged - payment_refunded_fen(payment)
     if left <= 0:
         return None
     refund = Refund(

@@ -224,3 +224,22 @@ def confirmed_payment(order: Order) -> Payment | None:
         if payment.status == PaymentStatus.succeeded:
             return payment
     return None
+
+
+def payments_needing_attention() -> list[Payment]:
+    """Payments Stripe reported with another amount or currency, newest first: never
+    confirmed, refunded automatically, and shown to administrators to look into."""
+    stmt = (
+        db.select(Payment)
+        .where(Payment.status == PaymentStatus.needs_attention)
+        .order_by(Payment.created_at.desc(), Payment.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def count_needing_attention() -> int:
+    """How many payments need an administrator's look (the admin start page shows it)."""
+    stmt = db.select(db.func.count(Payment.id)).where(
+        Payment.status == PaymentStatus.needs_attention
+    )
+    return int(db.session.scalar(stmt))

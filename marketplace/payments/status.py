@@ -6,12 +6,14 @@ from .models import Payment, PaymentStatus, Refund, RefundStatus
 P, R = PaymentStatus, RefundStatus
 
 PAYMENT_TRANSITIONS = {
-    P.pending: {P.succeeded, P.failed, P.expired},
+    P.pending: {P.succeeded, P.failed, P.expired, P.needs_attention},
     # Stripe may report a payment completed after the session's expiry reached us first.
-    P.expired: {P.succeeded},
+    P.expired: {P.succeeded, P.needs_attention},
     P.succeeded: set(),
     # Stripe saying the money arrived outranks an earlier failure: it must be used or returned.
-    P.failed: {P.succeeded},
+    P.failed: {P.succeeded, P.needs_attention},
+    # Money that did not match is given back; an administrator looks at what happened.
+    P.needs_attention: set(),
 }
 
 REFUND_TRANSITIONS = {

@@ -20,11 +20,13 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from .. import transaction
+from ..accounts.permissions import admin_required
 from ..errors import DomainError
 from ..extensions import csrf, db
 from ..money import fen_to_yuan, format_fen
 from ..orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
 from ..transaction import after_commit, on_commit
+from ..urls import external_url
 from . import pages, services, stripe_gateway, webhooks
 from .forms import RefundForm
 from .models import Refund, RefundStatus
@@ -68,10 +70,10 @@ def start_checkout(order_id):
         return redirect(back)
     # Stripe fills in {CHECKOUT_SESSION_ID}; url_for would escape the braces.
     success_url = (
-        url_for(".checkout_return", order_id=order.id, _external=True)
+        external_url("payments.checkout_return", order_id=order.id)
         + "?session_id={CHECKOUT_SESSION_ID}"
     )
-    cancel_url = url_for(".checkout_return", order_id=order.id, left=1, _external=True)
+    cancel_url = external_url("payments.checkout_return", order_id=order.id, left=1)
     start = services.start_checkout(order, success_url, cancel_url, locale=g.locale_code)
 
     def go_to_stripe():
@@ -170,3 +172,10 @@ def refund_fulfilment(fulfilment_id):
     return render_template(
         "payments/refund.html", page=pages.refund_page(fulfilment), form=form
     ), status
+
+
+@bp.get("/attention")
+@admin_required
+def attention():
+    """Payments whose amount or currency did not match: what arrived and its refund."""
+    return render_template("payments/attention.html", lines=pages.attention_page())

@@ -18,6 +18,7 @@ from .models import Payment, PaymentStatus, Refund, RefundStatus, WebhookEvent
 from .refunds import (
     AUTO_REFUND_ALREADY_PAID,
     AUTO_REFUND_EXPIRED,
+    AUTO_REFUND_MISMATCH,
     refund_payment_automatically,
 )
 from .sending import FAILED_AT_STRIPE
@@ -79,11 +80,44 @@ def _remember_intent(payment: Payment, session: dict) -> None:
         payment.payment_intent_ref = intent
 
 
-def _settle(payment: Payment) -> str:
+def _received(session: dict) -> tuple[int | None, str]:
+    amount = session.get("amount_total")
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        amount = None
+    return amount, str(session.get("currency") or "").lower()[:3]
+
+
+def _mismatch(payment: Payment, amount: int | None, currency: str) -> str:
+    """Stripe charged something other than the payment: never confirm the order on it.
+
+    The payment is marked for an administrator, what was charged goes back at once (the
+    buyer should not wait for someone to look), and the order is cancelled like a failed
+    payment, so its stock is not held by an order nobody can pay any more.
+    """
+    payment.received_amount, payment.received_currency = amount, currency or None
+    note = (
+        f"Stripe reported {amount} {currency or '?'}; expected {payment.amount_fen} "
+        f"{payment.currency}: not confirmed, refunded automatically"
+    )
+    move_payment(payment, PaymentStatus.needs_attention, note=note)
+    log.error("Payment %s: %s", payment.id, note)
+    if amount:
+        refund_payment_automatically(payment, AUTO_REFUND_MISMATCH, amount=amount)
+    sale.payment_expired(payment.order, reason=CancelReason.payment_failed)
+    return "amount or currency did not match; not confirmed; refunded automatically"
+
+
+def _settle(payment: Payment, session: dict) -> str:
     """The money has arrived: orders confirms the order (taking its stock again if it had
-    expired), or payments gives the money back."""
+    expired), or payments gives the money back. Only the amount and currency the payment
+    asked for count as the money arriving."""
     if payment.status == PaymentStatus.succeeded:
         return "already paid"
+    if payment.status == PaymentStatus.needs_attention:
+        return "already refused: amount or currency did not match"
+    amount, currency = _received(session)
+    if amount != payment.amount_fen or currency != payment.currency.lower():
+        return _mismatch(payment, amount, currency)
     move_payment(payment, PaymentStatus.succeeded)
     order = payment.order
     was_cancelled = order.status == OrderStatus.cancelled
@@ -106,7 +140,7 @@ def session_completed(session: dict) -> str:
     _remember_intent(payment, session)
     if session.get("payment_status") != "paid":
         return f"completed but {session.get('payment_status')}; waiting for the async result"
-    return _settle(payment)
+    return _settle(payment, session)
 
 
 def async_payment_succeeded(session: dict) -> str:
@@ -115,7 +149,7 @@ def async_payment_succeeded(session: dict) -> str:
     if payment is None:
         return "unknown session"
     _remember_intent(payment, session)
-    return _settle(payment)
+    return _settle(payment, session)
 
 
 def async_payment_failed(session: dict) -> str:

@@ -155,3 +155,24 @@ def test_a_bad_scan_body_is_a_400_naming_the_field(api_as, network, parcel):
     ]:
         status, error = operator.post(path, body)
         assert (status, list(error["fields"])) == (400, [field])
+
+
+def test_five_wrong_pickup_codes_lock_the_parcel_with_429(api_as, network, parcel):
+    _to_pickup_point(api_as, network, parcel["code"])
+    wrong = "000000" if parcel["pickup_code"] != "000000" else "111111"
+
+    def hand_over(code):
+        return _scan(api_as, network, parcel["code"], "pickup_point", "handed_over",
+                     pickup_code=code, cash_received_fen=parcel["due"])  # fmt: skip
+
+    answers = [hand_over(wrong) for _ in range(5)]
+    status, error = hand_over(parcel["pickup_code"])
+
+    assert [(s, e["reason"]) for s, e in answers] == [(409, "wrong_pickup_code")] * 4 + [
+        (429, "pickup_code_locked")
+    ]
+    assert status == 429
+    assert_documented(error, "Error")
+    assert error["error"] == "rate_limited" and error["reason"] == "pickup_code_locked"
+    assert error["locked_until"].endswith("Z") and error["retry_after"] > 0
+    assert _scans() == 5

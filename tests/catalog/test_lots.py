@@ -1,6 +1,7 @@
 """Supply lots: contributions add up to the lot, lots get county-and-day codes, are voided
 only while unsold, and a product's stock is the remaining of its open lots."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from marketplace.status import events_for
 
 DAY = date.today()
 CODE = f"YJ-{DAY:%Y%m%d}-"
+LOT_TAIL = "[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}"  # no 0/O, 1/I/L
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def record(product, quantity=30, rows=None, **kw):
 
 def test_a_lot_records_who_supplied_how_much(lily, growers, coop_a):
     lot = record(lily, by=coop_a.manager, harvested_on=DAY - timedelta(days=4))
-    assert lot.code == CODE + "0001"
+    assert re.fullmatch(CODE + LOT_TAIL, lot.code)
     assert lot.remaining == lot.quantity == 30
     assert [(c.household_id, c.supplier_name, c.quantity) for c in lot.contributions] == [
         (growers[0].id, None, 20),
@@ -49,9 +51,17 @@ def test_a_lot_records_who_supplied_how_much(lily, growers, coop_a):
     assert lots.household_count(lot) == 1
 
 
-def test_lot_codes_count_up_per_county_and_day(lily, growers):
-    codes = [record(lily).code for _ in range(3)]
-    assert codes == [CODE + "0001", CODE + "0002", CODE + "0003"]
+def test_lot_codes_are_per_county_and_day_with_an_unguessable_tail(lily, growers, client):
+    codes = [record(lily).code for _ in range(20)]
+    assert all(re.fullmatch(CODE + LOT_TAIL, code) for code in codes)
+    assert len(set(codes)) == 20 and codes != sorted(codes)  # not counted up
+    db.session.commit()
+    # Typed in lower case, or an older sequential code: both still found.
+    assert client.get(f"/trace/{codes[0].lower()}").status_code == 200
+    old = db.session.get(SupplyLot, record(lily).id)
+    old.code = CODE + "0001"
+    db.session.commit()
+    assert client.get(f"/trace/{CODE}0001").status_code == 200
 
 
 def test_contributions_that_do_not_add_up_are_refused(lily, growers, english):
@@ -142,9 +152,9 @@ def test_manager_records_a_lot_through_the_form(client, auth, lily, growers):
     response = client.post(f"/manage/cooperatives/{lily.cooperative_id}/lots/new", data=form)
     assert response.status_code == 302
     lot = db.session.scalar(db.select(SupplyLot))
-    assert lot.code == CODE + "0001" and lots.household_count(lot) == 2
+    assert re.fullmatch(CODE + LOT_TAIL, lot.code) and lots.household_count(lot) == 2
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "YJ000001" in page and f"/trace/{CODE}0001" in page
+    assert "YJ000001" in page and f"/trace/{lot.code}" in page
 
 
 def test_the_lot_form_says_when_contributions_do_not_add_up(client, auth, lily, growers):

@@ -62,6 +62,17 @@ def test_draft_products_are_hidden_from_the_public_but_not_their_manager(
     assert client.get(f"/products/{product.id}").status_code == 200
 
 
+def test_a_draft_products_lots_are_not_traced_but_by_its_managers(
+    client, auth, coop_a, create_product, create_lot
+):
+    lot = create_lot(product=create_product(cooperative=coop_a.cooperative, status="draft"))
+    for path in (f"/trace/{lot.code}", f"/trace/{lot.code}/qr.svg", f"/trace/{lot.code}/qr.png"):
+        assert client.get(path).status_code == 404, path
+    assert client.get(f"/products/{lot.product_id}").status_code == 404
+    auth.login("a@example.com")
+    assert client.get(f"/trace/{lot.code}").status_code == 200
+
+
 def test_trace_page_counts_households_and_never_names_them(
     client, coop_a, create_product, create_lot, create_household
 ):
@@ -76,15 +87,20 @@ def test_trace_page_counts_households_and_never_names_them(
     assert "百合的故事" in html
 
 
-def test_the_qr_code_encodes_the_trace_page_address(client, coop_a, create_product, create_lot):
+def test_the_qr_code_encodes_the_trace_page_address(
+    app, client, coop_a, create_product, create_lot
+):
     lot = create_lot(product=create_product(cooperative=coop_a.cooperative))
-    html = client.get(f"/trace/{lot.code}").get_data(as_text=True)
-    url = f"http://localhost/trace/{lot.code}"
-    assert url in html
-    svg = client.get(f"/trace/{lot.code}/qr.svg")
+    # A forged Host header never reaches the printed address (nor the day-long caches).
+    evil = {"Host": "evil.example"}
+    html = client.get(f"/trace/{lot.code}", headers=evil).get_data(as_text=True)
+    url = f"{app.config['PUBLIC_BASE_URL']}/trace/{lot.code}"
+    assert url == f"http://127.0.0.1:5000/trace/{lot.code}"
+    assert url in html and "evil.example" not in html
+    svg = client.get(f"/trace/{lot.code}/qr.svg", headers=evil)
     assert svg.mimetype == "image/svg+xml"
     assert svg.data == lots.qr_svg(url)
-    png = client.get(f"/trace/{lot.code}/qr.png")
+    png = client.get(f"/trace/{lot.code}/qr.png", headers=evil)
     assert png.mimetype == "image/png"
     assert qr_modules(png.data) == expected_modules(url)
 

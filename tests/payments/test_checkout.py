@@ -167,3 +167,19 @@ def test_a_cash_order_has_no_online_payment_pages(client, auth, create_order, st
     assert client.post(f"/payments/orders/{order.id}/checkout").status_code == 404
     assert client.get(f"/payments/orders/{order.id}/return").status_code == 404
     assert stripe_standin.sessions == {}
+
+
+def test_stripe_is_given_return_addresses_on_the_public_base_url_whatever_the_host(
+    app, client, create_order, stripe_standin
+):
+    app.config["PUBLIC_BASE_URL"] = "https://linxia.example/shop"
+    order = create_order()
+    evil = {"Host": "evil.example"}
+    client.post("/login", data={"login": "buyer@example.com", "password": "linxia-demo"},
+                headers=evil)  # fmt: skip
+    client.post(f"/payments/orders/{order.id}/checkout", headers=evil)
+
+    [call] = stripe_standin.posts_to("/v1/checkout/sessions")
+    back = f"https://linxia.example/shop/payments/orders/{order.id}/return"
+    assert call["params"]["success_url"] == back + "?session_id={CHECKOUT_SESSION_ID}"
+    assert call["params"]["cancel_url"] == back + "?left=1"
