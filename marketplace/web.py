@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from . import clock, money, transaction
+from . import clock, inputs, money, transaction
 from .extensions import (
     babel,
     bootstrap,
@@ -47,6 +47,10 @@ class MarketplaceApp(Flask):
 def init_app(app: Flask) -> None:
     """Bind extensions and register request hooks, filters and error handlers."""
     from . import models  # noqa: F401  (every model registered before migrations look)
+
+    # Before any blueprint adds its routes: every <int:...> is a bounded id.
+    app.url_map.converters["int"] = inputs.IdConverter
+    app.before_request(inputs.refuse_nul)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(app))

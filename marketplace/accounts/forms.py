@@ -1,11 +1,11 @@
 """Account forms: register, log in, change password, roles."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..inputs import BaseForm
 from .models import Role
 from .services import PHONE_RE, normalise_login
 
@@ -16,7 +16,7 @@ ROLE_LABELS = {
 }
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BaseForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
     login = StringField(
         _l("E-mail or mobile number"),
@@ -44,7 +44,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("Enter an e-mail address or an 11-digit mobile number."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     login = StringField(
         _l("E-mail or mobile number"),
         validators=[DataRequired()],
@@ -57,7 +57,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(
         _l("New password"),
@@ -75,7 +75,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RolesForm(FlaskForm):
+class RolesForm(BaseForm):
     roles = MultiCheckboxField(
         _l("Roles"),
         choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
