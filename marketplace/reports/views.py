@@ -46,7 +46,10 @@ def _filters(report):
 def _args(**changes) -> dict:
     """The current query arguments with `changes` applied (None removes one)."""
     args = request.args.to_dict()
-    args.pop("page", None)
+    # The page number, and any argument named like a path variable (url_for would get
+    # it twice: a 500 for /reports/statement?cooperative_id=2).
+    for key in ("page", "name", "fmt", "cooperative_id"):
+        args.pop(key, None)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
