@@ -2,7 +2,7 @@
 
 import pytest
 
-from marketplace.money import AmountTooLarge, yuan_to_fen
+from marketplace.money import yuan_to_fen
 
 HUGE = "99999999999999999999"
 
@@ -67,7 +67,7 @@ def test_far_dates(client, auth, create_user, create_station):
 
 @pytest.mark.parametrize("text", ["1e30", "9" * 29, "100000000.01", "-1e30"])
 def test_money_has_a_maximum(text):
-    with pytest.raises(AmountTooLarge):
+    with pytest.raises(ValueError, match="more than"):  # money.AmountTooLarge
         yuan_to_fen(text)
     assert yuan_to_fen("100000000") == 10_000_000_000
 
