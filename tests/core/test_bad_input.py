@@ -32,7 +32,7 @@ def test_a_nul_byte_in_a_form_is_a_400(client, create_user):
 
 def test_the_api_keeps_its_json_errors(client):
     answer = client.get("/api/v1/products?q=%00")
-    assert answer.status_code == 400 and answer.get_json()["error"] == "bad_request"
+    assert answer.status_code == 400 and answer.get_json()["fields"]["q"]
     answer = client.get(f"/api/v1/products/{HUGE}")
     assert answer.status_code == 404 and answer.get_json()["error"] == "not_found"
 
@@ -44,7 +44,7 @@ def test_ids_and_pages_out_of_range(client, auth, create_user):
     assert client.get("/products/%C2%B2").status_code == 404
     page = client.get(f"/shop?page={HUGE}")
     assert page.status_code == 400 and b"must be a whole number" in page.data
-    assert client.get("/shop?page=-1").status_code == 400
+    assert client.get("/shop?page=-1").status_code == 200  # as page 1
     auth.login()
     assert client.get("/orders/%C2%B2").status_code == 404
     assert client.get(f"/orders/{HUGE}").status_code == 404
