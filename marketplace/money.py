@@ -5,6 +5,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy import BigInteger, cast, func
 
 FEN_PER_YUAN = 100
+# The largest amount anyone types (a price, a household's income, a refund): 100 million
+# yuan. Beyond Decimal's 28 digits `quantize` raises InvalidOperation (a 500).
+MAX_YUAN = Decimal(100_000_000)
+
+
+class AmountTooLarge(ValueError):
+    """More than MAX_YUAN; forms say so rather than "not an amount"."""
 
 
 def format_fen(amount_fen: int | None, symbol: bool = True) -> str:
@@ -25,6 +32,8 @@ def yuan_to_fen(value) -> int:
         raise ValueError(f"not an amount of money: {value!r}") from exc
     if not amount.is_finite():
         raise ValueError(f"not an amount of money: {value!r}")
+    if abs(amount) > MAX_YUAN:
+        raise AmountTooLarge(f"more than {MAX_YUAN} yuan: {value!r}")
     fen = amount * FEN_PER_YUAN
     if fen != fen.to_integral_value():
         raise ValueError(f"more precise than one fen: {value!r}")

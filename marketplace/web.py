@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import clock, money, transaction
+from . import clock, inputs, money, transaction
 from .extensions import (
     babel,
     bootstrap,
@@ -51,6 +51,10 @@ def init_app(app: Flask) -> None:
     from . import models  # noqa: F401  (every model registered before migrations look)
 
     _trust_proxy(app)
+    # Before any blueprint adds its routes: every <int:...> is a bounded id.
+    app.url_map.converters["int"] = inputs.IdConverter
+    app.before_request(inputs.refuse_nul)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(app))
     login_manager.init_app(app)

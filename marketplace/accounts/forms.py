@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..inputs import BaseForm
 from .models import Role
 from .services import PHONE_RE, normalise_login, password_is_weak
 
@@ -22,7 +22,7 @@ ROLE_LABELS = {
 }
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BaseForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100)])
     login = StringField(
         _l("E-mail or mobile number"),
@@ -54,7 +54,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError(WEAK_PASSWORD)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     login = StringField(
         _l("E-mail or mobile number"),
         validators=[DataRequired()],
@@ -67,7 +67,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(
         _l("New password"),
@@ -90,7 +90,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RolesForm(FlaskForm):
+class RolesForm(BaseForm):
     roles = MultiCheckboxField(
         _l("Roles"),
         choices=[(role.value, label) for role, label in ROLE_LABELS.items()],

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
+from ..inputs import query_int
 from . import services
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, RegisterForm, RolesForm
 from .models import User
@@ -124,7 +125,7 @@ def account():
 @bp.get("/admin/users")
 @admin_required
 def user_list():
-    page = request.args.get("page", 1, type=int)
+    page = query_int("page", 1)
     query = request.args.get("q", "").strip()
     users = services.list_users(query or None, page=page)
     return render_template("accounts/user_list.html", users=users, q=query, role_labels=ROLE_LABELS)

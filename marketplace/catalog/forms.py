@@ -4,12 +4,10 @@ import io
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     MultipleFileField,
@@ -22,7 +20,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..money import yuan_to_fen
+from ..inputs import AMOUNT_TOO_LARGE, BaseForm, SubForm
+from ..money import AmountTooLarge, yuan_to_fen
 from . import photos
 from .lots import GRADES
 from .services import UNITS
@@ -37,7 +36,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class CooperativeForm(FlaskForm):
+class CooperativeForm(BaseForm):
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=100)])
     village_id = SelectField(_l("Village"), coerce=int, validators=[DataRequired()])
@@ -65,7 +64,7 @@ class CooperativeForm(FlaskForm):
     submit = SubmitField(_l("Save cooperative"))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(BaseForm):
     code = StringField(
         _l("Code"),
         validators=[
@@ -78,7 +77,7 @@ class CategoryForm(FlaskForm):
     submit = SubmitField(_l("Add category"))
 
 
-class ProductForm(FlaskForm):
+class ProductForm(BaseForm):
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
     name_en = StringField(_l("Name (English, optional)"), validators=[Optional(), Length(max=100)])
     category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
@@ -131,6 +130,8 @@ class ProductForm(FlaskForm):
     def validate_price(self, field):
         try:
             field.price_fen = yuan_to_fen(field.data)
+        except AmountTooLarge:
+            raise ValidationError(AMOUNT_TOO_LARGE) from None
         except ValueError:
             raise ValidationError(_l("Enter the price in yuan, e.g. 25 or 25.50.")) from None
         if field.price_fen < 0:
@@ -152,7 +153,7 @@ class ProductForm(FlaskForm):
         }
 
 
-class ContributionRow(Form):
+class ContributionRow(SubForm):
     household_no = StringField(
         _l("Household number"),
         validators=[Optional(), Length(max=30)],
@@ -169,7 +170,7 @@ class ContributionRow(Form):
         return not (self.household_no.data or self.supplier_name.data or self.quantity.data)
 
 
-class LotForm(FlaskForm):
+class LotForm(BaseForm):
     product_id = SelectField(_l("Product"), coerce=int, validators=[DataRequired()])
     quantity = IntegerField(
         _l("Quantity (sale units)"),
@@ -184,10 +185,10 @@ class LotForm(FlaskForm):
     submit = SubmitField(_l("Record lot"))
 
 
-class VoidLotForm(FlaskForm):
+class VoidLotForm(BaseForm):
     reason = StringField(_l("Why is the lot void?"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Mark lot void"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """An empty form: only its CSRF token, for buttons that change something."""

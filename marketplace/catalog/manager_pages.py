@@ -11,6 +11,7 @@ from ..accounts.permissions import role_required
 from ..errors import DomainError
 from ..extensions import db
 from ..households import services as households
+from ..inputs import query_int
 from ..urls import external_url
 from . import categories, lots, photos, services
 from .forms import ConfirmForm, LotForm, ProductForm, VoidLotForm
@@ -46,7 +47,7 @@ def _dashboard(cooperative: Cooperative):
         cooperative=cooperative,
         products=products,
         available=services.available_quantities(ids),
-        lots=lots.lots_of_cooperative(cooperative, page=request.args.get("page", 1, type=int)),
+        lots=lots.lots_of_cooperative(cooperative, page=query_int("page", 1)),
     )
 
 
@@ -154,13 +155,11 @@ def lot_create(cooperative_id: int):
     choices = [p for p in services.products_of(cooperative) if p.status != ProductStatus.archived]
     corrects = None
     if request.args.get("corrects"):
-        corrects = _owned_lot(request.args.get("corrects", type=int) or 0)
+        corrects = _owned_lot(query_int("corrects") or 0)
     form = LotForm()
     form.product_id.choices = [(p.id, p.display_name(str(get_locale()))) for p in choices]
     if request.method == "GET":
-        form.product_id.data = (
-            corrects.product_id if corrects else request.args.get("product", type=int)
-        )
+        form.product_id.data = corrects.product_id if corrects else query_int("product")
     error = None
     if form.validate_on_submit():
         product = next(p for p in choices if p.id == form.product_id.data)

@@ -1,13 +1,13 @@
 """Household registry forms: one household, a registry file to import, a poverty line."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..money import yuan_to_fen
+from ..inputs import AMOUNT_TOO_LARGE, BaseForm
+from ..money import AmountTooLarge, yuan_to_fen
 from .services import HOUSEHOLD_TYPES, MAX_CAUSES, POVERTY_CAUSES, POVERTY_STATUSES
 
 
@@ -22,6 +22,8 @@ def _yuan_to_fen_or_none(field) -> int | None:
         return None
     try:
         fen = yuan_to_fen(text)
+    except AmountTooLarge:
+        raise ValidationError(AMOUNT_TOO_LARGE) from None
     except ValueError:
         raise ValidationError(_l("Enter an amount in yuan, e.g. 3200 or 3200.50.")) from None
     if fen < 0:
@@ -29,7 +31,7 @@ def _yuan_to_fen_or_none(field) -> int | None:
     return fen
 
 
-class HouseholdForm(FlaskForm):
+class HouseholdForm(BaseForm):
     household_no = StringField(_l("Household number"), validators=[DataRequired(), Length(4, 30)])
     head_name = StringField(_l("Head of household"), validators=[DataRequired(), Length(max=50)])
     id_card_no = StringField(_l("ID-card number"), validators=[Optional(), Length(max=18)])
@@ -83,7 +85,7 @@ class HouseholdForm(FlaskForm):
         }
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(
         _l("Registry file (CSV or XLSX)"),
         validators=[FileRequired(_l("Choose a file to import."))],
@@ -92,7 +94,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Check and import"))
 
 
-class PovertyLineForm(FlaskForm):
+class PovertyLineForm(BaseForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
     amount = StringField(
         _l("Poverty line per person (yuan per year)"),

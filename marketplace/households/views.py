@@ -10,6 +10,7 @@ from ..accounts.permissions import admin_required, role_required
 from ..caching import forbid_storing
 from ..errors import DomainError
 from ..extensions import db
+from ..inputs import query_int
 from ..money import fen_to_yuan
 from ..regions.services import villages_choices
 from . import registry_import, services
@@ -23,7 +24,7 @@ bp.after_request(forbid_storing)  # the registry shows ID-card numbers
 @bp.get("/households")
 @role_required(Role.admin, Role.cooperative_manager)
 def household_list():
-    page = request.args.get("page", 1, type=int)
+    page = query_int("page", 1)
     query = request.args.get("q", "").strip()
     area = request.args.get("area", "").strip()
     found = services.list_households(current_user, query or None, area or None, page=page)

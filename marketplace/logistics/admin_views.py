@@ -7,10 +7,11 @@ from ..accounts.models import Role, User, UserRole
 from ..accounts.permissions import admin_required
 from ..errors import DomainError
 from ..extensions import db
+from ..inputs import query_int
 from ..regions.models import Region, RegionLevel
 from . import csv_io, network
 from .forms import ImportForm, LinkForm, StationForm
-from .models import Link, Station
+from .models import Link, Station, StationKind
 from .views import bp
 
 
@@ -51,11 +52,12 @@ def _station_choices() -> list[tuple[int, str]]:
 @admin_required
 def station_list():
     args = request.args
+    kind = args.get("kind")
     stations = network.list_stations(
         q=args.get("q") or None,
-        kind=args.get("kind") or None,
+        kind=kind if kind in {k.value for k in StationKind} else None,  # unknown: no filter
         county_code=args.get("county") or None,
-        page=args.get("page", 1, type=int),
+        page=query_int("page", 1),
     )
     counties = db.session.scalars(
         db.select(Region).where(Region.level == RegionLevel.county).order_by(Region.code)

@@ -2,12 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from wtforms import (
     BooleanField,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -21,7 +19,8 @@ from wtforms.fields import FieldList
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput
 
-from ..money import fen_to_yuan, yuan_to_fen
+from ..inputs import AMOUNT_TOO_LARGE, BaseForm, SubForm
+from ..money import AmountTooLarge, fen_to_yuan, yuan_to_fen
 from .labels import SCAN_ACTION_LABELS, STATION_KIND_LABELS, WEEKDAY_LABELS
 from .models import ScanAction
 
@@ -62,13 +61,15 @@ class YuanField(StringField):
             return
         try:
             self.fen = yuan_to_fen(text)
+        except AmountTooLarge:
+            raise ValidationError(AMOUNT_TOO_LARGE) from None
         except ValueError:
             raise ValidationError(_l("Enter an amount in yuan, e.g. 12.50.")) from None
         if self.fen < 0:
             raise ValidationError(_l("The amount must not be negative."))
 
 
-class StationForm(FlaskForm):
+class StationForm(BaseForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=20), Regexp(r"^[A-Za-z0-9_-]+$")],
@@ -93,7 +94,7 @@ class StationForm(FlaskForm):
     submit = SubmitField(_l("Save station"))
 
 
-class LinkForm(FlaskForm):
+class LinkForm(BaseForm):
     from_station_id = SelectField(_lp("route", "From"), coerce=int)
     to_station_id = SelectField(
         _lp("route", "To"), coerce=int, description=_l("Or the hand-over to an express carrier.")
@@ -117,7 +118,7 @@ class LinkForm(FlaskForm):
     submit = SubmitField(_l("Save link"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     what = RadioField(
         _l("The file holds"),
         choices=[("stations", _l("Stations")), ("links", _l("Links"))],
@@ -127,7 +128,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
-class ScanForm(FlaskForm):
+class ScanForm(BaseForm):
     code = StringField(
         _l("Parcel code"),
         validators=[DataRequired(), Length(max=40)],
@@ -148,7 +149,7 @@ class ScanForm(FlaskForm):
     submit = SubmitField(_l("Record scan"))
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(BaseForm):
     code = StringField(_l("Parcel code"), validators=[DataRequired(), Length(max=40)])
     pickup_code = StringField(
         _l("Pickup code from the buyer"),
@@ -163,7 +164,7 @@ class HandoverForm(FlaskForm):
     submit = SubmitField(_l("Hand over"))
 
 
-class HandOnCashForm(FlaskForm):
+class HandOnCashForm(BaseForm):
     amount = YuanField(_l("Amount handed on (yuan)"), validators=[DataRequired()])
     note = StringField(
         _l("To whom"),
@@ -173,12 +174,12 @@ class HandOnCashForm(FlaskForm):
     submit = SubmitField(_l("Record hand-on"))
 
 
-class ItemForm(Form):
+class ItemForm(SubForm):
     product_id = SelectField(_l("Product"), coerce=int, validate_choice=False)
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=99)])
 
 
-class AssistedOrderForm(FlaskForm):
+class AssistedOrderForm(BaseForm):
     recipient_name = StringField(_l("Villager's name"), validators=[DataRequired(), Length(max=50)])
     recipient_phone = StringField(
         _l("Villager's phone (if any)"),

@@ -1,8 +1,6 @@
 """Village point pages: orders placed for villagers without a phone (代买) and the daily cash
 sheet of a station's till."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -12,6 +10,7 @@ from ..caching import no_store
 from ..clock import local_date, utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..inputs import parse_date
 from ..money import format_fen
 from ..orders import actions as sale
 from ..orders.models import Order, PaymentMethod
@@ -86,7 +85,7 @@ def assisted_slip(station_id: int, order_id: int):
 def cash_sheet(station_id: int):
     station = station_or_403(station_id)
     try:
-        day = date.fromisoformat(request.args.get("day", ""))
+        day = parse_date(request.args.get("day", ""))
     except ValueError:
         day = local_date(utcnow())
     return render_template(

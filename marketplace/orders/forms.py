@@ -4,7 +4,6 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..catalog.stock import MAX_QUANTITY
+from ..inputs import BaseForm
 from .labels import PAYMENT_METHOD
 from .models import PaymentMethod
 
@@ -55,7 +55,7 @@ class QuantityField(StringField):
             raise ValidationError(str(exc.args[0])) from None
 
 
-class CartLineForm(FlaskForm):
+class CartLineForm(BaseForm):
     """Add a product to the cart, or change its quantity there."""
 
     product_id = IntegerField(validators=[InputRequired()])
@@ -63,11 +63,11 @@ class CartLineForm(FlaskForm):
     next = HiddenField()
 
 
-class RemoveFromCartForm(FlaskForm):
+class RemoveFromCartForm(BaseForm):
     product_id = IntegerField(validators=[InputRequired()])
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(BaseForm):
     pickup_station_id = SelectField(
         _l("Pickup point"),
         coerce=int,
@@ -94,18 +94,18 @@ class CheckoutForm(FlaskForm):
         self.payment_method.choices = [(m.value, PAYMENT_METHOD[m]) for m in methods]
 
 
-class CancelOrderForm(FlaskForm):
+class CancelOrderForm(BaseForm):
     reason = TextAreaField(
         _l("Why are you cancelling? (optional)"), validators=[Optional(), Length(max=300)]
     )
     submit = SubmitField(_l("Cancel this order"))
 
 
-class MarkPackedForm(FlaskForm):
+class MarkPackedForm(BaseForm):
     submit = SubmitField(_l("Mark packed"))
 
 
-class BrowseForm(FlaskForm):
+class BrowseForm(BaseForm):
     """The search and filters of the shop page (a GET form: no CSRF token)."""
 
     class Meta:

@@ -1,6 +1,6 @@
 """Order pages: the buyer's orders and cancel; the cooperative's packing list and slips."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,6 +10,7 @@ from ..caching import no_store
 from ..catalog.services import can_manage, managed_cooperatives
 from ..errors import DomainError
 from ..extensions import db
+from ..inputs import query_int
 from ..money import format_fen
 from ..payments.refunds import cancellation_refund_fen
 from . import actions, pages, queries
@@ -21,7 +22,7 @@ from .views import bp
 @bp.get("/orders")
 @login_required
 def my_orders():
-    orders = queries.orders_of(current_user, page=request.args.get("page", 1, type=int))
+    orders = queries.orders_of(current_user, page=query_int("page", 1))
     return render_template("orders/my_orders.html", orders=orders)
 
 

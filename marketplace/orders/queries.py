@@ -4,6 +4,7 @@ from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Cooperative, Product, ProductStatus
 from ..extensions import db
+from ..inputs import MAX_DB_INT
 from ..logistics.models import Parcel, ParcelStatus, Station, StationKind
 from ..regions.models import RegionLevel
 from .models import Fulfilment, FulfilmentStatus, LineAllocation, Order, OrderLine
@@ -30,7 +31,9 @@ def visible_order(user, key: str) -> Order | None:
         selectinload(Order.lines).selectinload(OrderLine.allocations),
         selectinload(Order.fulfilments).selectinload(Fulfilment.lines),
     )
-    if key.isdigit():
+    if key.isascii() and key.isdigit():
+        if int(key) > MAX_DB_INT:
+            return None
         stmt = stmt.where(Order.id == int(key))
     else:
         stmt = stmt.where(Order.reference == key.upper())

@@ -22,6 +22,7 @@ from ..catalog import stock
 from ..catalog.models import Product
 from ..errors import DomainError
 from ..extensions import db
+from ..inputs import query_int
 from ..logistics.models import Station
 from ..payments.services import online_payment_available
 from . import actions, labels, queries, search
@@ -73,6 +74,7 @@ def browse():
     """Search and filter the products for sale."""
     locale = g.locale_code
     form = BrowseForm(formdata=request.args)
+    village_id = query_int("village")
     counties, townships = search.filter_regions(form.county.data)
     form.county.choices = [("", _("All counties"))] + [
         (c.code, c.display_name(locale)) for c in counties
@@ -87,11 +89,11 @@ def browse():
         q=form.q.data,
         county_code=form.county.data,
         township_code=form.township.data,
-        village_id=request.args.get("village", type=int),
+        village_id=village_id,
         category_code=form.category.data or None,
         ovop=form.ovop.data,
         sort=form.sort.data or "newest",
-        page=request.args.get("page", 1, type=int),
+        page=query_int("page", 1),
         per_page=PER_PAGE,
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
@@ -102,6 +104,7 @@ def browse():
         available=stock.available_quantities(p.id for p in results.items),
         add_form=CartLineForm(formdata=None),
         pager_args=args,
+        village_id=village_id,
         filters_open=bool(set(args) & {"county", "township", "category", "ovop", "village"}),
     )
 

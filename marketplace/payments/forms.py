@@ -1,14 +1,14 @@
 """Forms of the payments package."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..money import yuan_to_fen
+from ..inputs import AMOUNT_TOO_LARGE, BaseForm
+from ..money import AmountTooLarge, yuan_to_fen
 
 
-class RefundForm(FlaskForm):
+class RefundForm(BaseForm):
     """Refund part or all of a fulfilment; the amount is typed in yuan."""
 
     amount = StringField(
@@ -24,6 +24,8 @@ class RefundForm(FlaskForm):
     def validate_amount(self, field):
         try:
             fen = yuan_to_fen(field.data)
+        except AmountTooLarge:
+            raise ValidationError(AMOUNT_TOO_LARGE) from None
         except ValueError as exc:
             raise ValidationError(_l("Enter an amount in yuan, e.g. 12.50.")) from exc
         if fen <= 0:

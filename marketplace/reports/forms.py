@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from ..clock import local_today
+from ..inputs import BaseForm
 from ..regions.models import RegionLevel
 from ..regions.services import get_by_code, regions_at
 from .services import Filters
@@ -17,7 +17,7 @@ from .services import Filters
 MAX_PERIOD_DAYS = 10 * 366
 
 
-class FilterForm(FlaskForm):
+class FilterForm(BaseForm):
     class Meta:
         csrf = False
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from ..accounts.permissions import admin_required
 from ..catalog.models import Cooperative
 from ..extensions import db
+from ..inputs import query_int
 from . import exports
 from .forms import FilterForm
 from .queries import impact as impact_query
@@ -45,7 +46,10 @@ def _filters(report):
 def _args(**changes) -> dict:
     """The current query arguments with `changes` applied (None removes one)."""
     args = request.args.to_dict()
-    args.pop("page", None)
+    # The page number, and any argument named like a path variable (url_for would get
+    # it twice: a 500 for /reports/statement?cooperative_id=2).
+    for key in ("page", "name", "fmt", "cooperative_id"):
+        args.pop(key, None)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
@@ -80,7 +84,7 @@ def _render(name, report, form, filters, table, title, endpoints, endpoint_args)
     """Render any report; `endpoints` = (page endpoint, export endpoint)."""
     printing = request.args.get("print") == "1"
     per_page = PRINT_ROWS if printing else ROWS_PER_PAGE
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = query_int("page", 1)
     rows = [_link(name, r) for r in table.rows(per_page, (page - 1) * per_page)]
     page_endpoint, export_endpoint = endpoints
 
