@@ -31,14 +31,17 @@ def test_register_login_switch_language_logout(live_server, page, screenshot):
     assert "您已登录" in page.locator(".alert").inner_text()
 
     page.click(".navbar-toggler")
-    with page.expect_navigation():  # the switch posts a form: wait for the new page
-        page.click("[data-testid=lang-switch]")
+    page.click("[data-testid=lang-switch]")
+    # The switch posts a form and is redirected back: wait for the English page to load.
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_load_state("load")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Linxia Marketplace" in page.title()
     screenshot(page, "home-en")
 
     page.click(".navbar-toggler")
-    page.click("[data-testid=logout]")
+    with page.expect_navigation():
+        page.click("[data-testid=logout]")
     assert "You are logged out" in page.locator(".alert").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "logged-out-en")
