@@ -16,18 +16,21 @@ def test_register_login_switch_language_logout(live_server, page, screenshot):
     page.fill("#login", "13912345678")
     page.fill("#password", "secret-pass-1")
     page.fill("#confirm", "secret-pass-1")
-    page.click("#submit")
+    with page.expect_navigation():  # wait for the answer, not the old page
+        page.click("#submit")
     assert page.locator(".alert-success").inner_text().startswith("欢迎")
     screenshot(page, "registered")
 
     # Log out (the menu is collapsed on a phone) and back in with the mobile number.
     page.click(".navbar-toggler")
-    page.click("[data-testid=logout]")
+    with page.expect_navigation():  # wait for the answer, not the old page
+        page.click("[data-testid=logout]")
     assert "您已退出" in page.locator(".alert").inner_text()
     page.goto(live_server + "/login")
     page.fill("#login", "139 1234 5678")
     page.fill("#password", "secret-pass-1")
-    page.click("#submit")
+    with page.expect_navigation():  # wait for the answer, not the old page
+        page.click("#submit")
     assert "您已登录" in page.locator(".alert").inner_text()
 
     page.click(".navbar-toggler")
