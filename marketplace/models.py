@@ -20,6 +20,7 @@ from .logistics.models import (  # noqa: F401
     PickupCodeFailure,
     Station,
 )
+from .logistics.offline_models import ClientScan  # noqa: F401
 from .orders.models import CartItem, Fulfilment, LineAllocation, Order, OrderLine  # noqa: F401
 from .payments.models import Payment, Refund, WebhookEvent  # noqa: F401
 from .regions.models import Region  # noqa: F401

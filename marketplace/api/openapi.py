@@ -7,6 +7,7 @@ response body, so clients can be generated from it and schemathesis can fuzz aga
 from .order_schemas import ORDER_SCHEMAS
 from .paths import JSON, PATHS
 from .schemas import SCHEMAS
+from .station_sync import STATION_SYNC_PATHS, STATION_SYNC_SCHEMAS
 from .views import bp
 
 ERRORS = {
@@ -33,10 +34,10 @@ def document() -> dict:
                 "Names are in the language of Accept-Language (zh or en)."
             ),
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **STATION_SYNC_PATHS},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {**SCHEMAS, **ORDER_SCHEMAS},
+            "schemas": {**SCHEMAS, **ORDER_SCHEMAS, **STATION_SYNC_SCHEMAS},
             "responses": {
                 f"Error{status}": {
                     "description": text,

@@ -25,6 +25,7 @@ from . import (  # noqa: E402, F401
     parcels,
     products,
     reports,
+    station_sync,
     stations,
     tokens,
 )
