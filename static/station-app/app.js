@@ -96,8 +96,10 @@
   }
   function actionsLeft(parcel) {
     const left = [parcel.next_action].concat(parcel.later_actions || []);
+    // Scans not yet in the synced list: unsent ones, and those sent since it was synced.
     const done = scans.filter((s) => s.parcel_code === parcel.parcel_code && s.station_id === stationId &&
-      s.state !== "refused" && s.scanned_at > expected.synced_at).map((s) => s.action);
+      (s.state === "pending" || (s.state !== "refused" && s.basis === expected.synced_at)))
+      .map((s) => s.action);
     return left.filter((a) => !done.includes(a));
   }
 
@@ -109,6 +111,9 @@
       node.append(typeof c === "string" ? document.createTextNode(c) : c));
     return node;
   }
+
+  // The cash is taken where the buyer picks the parcel up.
+  const cashHere = (p) => p.amount_due_fen > 0 && actionsLeft(p).includes("handed_over");
 
   function render() {
     $("pending-count").textContent = String(pending().length);
@@ -134,7 +139,7 @@
       {class: "list-group-item", "data-testid": "expected-item", "data-code": p.parcel_code},
       element("div", null, element("code", null, p.parcel_code), " · " + W.next + ": " + ACTIONS[actionsLeft(p)[0]]),
       element("small", {class: "text-body-secondary"}, W.buyer + ": " + p.buyer_masked_name +
-        (p.amount_due_fen ? " · " + W.cash_due + ": " + yuan(p.amount_due_fen) : ""))))
+        (cashHere(p) ? " · " + W.cash_due + ": " + yuan(p.amount_due_fen) : ""))))
       : [element("li", {class: "list-group-item text-body-secondary"}, W.no_parcels)]));
   }
 
@@ -165,7 +170,7 @@
       const next = actionsLeft(parcel)[0];
       actionSelect.value = next;
       info.textContent = W.next + ": " + ACTIONS[next] + " · " + W.buyer + ": " + parcel.buyer_masked_name +
-        (parcel.amount_due_fen ? " · " + W.cash_due + ": " + yuan(parcel.amount_due_fen) : "");
+        (cashHere(parcel) ? " · " + W.cash_due + ": " + yuan(parcel.amount_due_fen) : "");
       $("cash-received").value = parcel.amount_due_fen ? (parcel.amount_due_fen / 100).toFixed(2) : "0";
     }
     showFields();
@@ -204,6 +209,7 @@
     const parcel = known(code);
     const scan = {client_id: uuid(), seq: Date.now() * 1000 + (counter++ % 1000), station_id: stationId,
       parcel_code: code, action, scanned_at: new Date().toISOString(), state: "pending",
+      basis: expected ? expected.synced_at : null,
       pickup_code: null, cash_received_fen: null, carrier: null, tracking_no: null};
     let note = W.recorded;
     if (action === "handed_over") {
