@@ -1,6 +1,7 @@
 """The JSON API v1 blueprint: bearer-token auth, JSON errors, and the resource modules' routes.
 
-The API is exempt from CSRF because it never reads the session cookie (see auth.py).
+The API is exempt from CSRF because it never reads the session cookie (see auth.py), except
+the station app's two routes, which check the CSRF header themselves (station_sync.py).
 """
 
 from flask import Blueprint
