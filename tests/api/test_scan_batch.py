@@ -90,6 +90,18 @@ def test_a_batch_applies_in_order_and_the_same_scans_again_are_duplicates(api_as
     assert row.scan.at == row.scanned_at
 
 
+def test_a_phone_clock_running_ahead_does_not_date_the_scan_in_the_future(api_as, network, lily):
+    code, _ = lily()
+    ahead = {
+        **scan(network, code, "lily_point", "received"),
+        "scanned_at": "2099-01-01T08:00:00+08:00",
+    }
+    assert statuses(send(api_as, network.operators["lily_point"], ahead)) == ["applied"]
+    row = db.session.scalar(db.select(ClientScan))
+    assert row.scanned_at == datetime(2099, 1, 1, 0, 0)  # kept as the phone said, in UTC
+    assert row.scan.at <= row.received_at
+
+
 def test_the_same_client_id_twice_in_one_batch_applies_once(api_as, network, lily):
     code, _ = lily()
     one = scan(network, code, "lily_point", "received")

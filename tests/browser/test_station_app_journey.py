@@ -133,7 +133,8 @@ def test_scans_recorded_offline_are_sent_once_when_the_signal_returns(
     )
     page.click("[data-testid=sync-now]")  # sending again changes nothing
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=sync-status]').textContent.includes('已全部发送')",
+        "() => document.querySelector('[data-testid=sync-status]')"
+        ".textContent.includes('已全部发送')",
         polling=200,
     )
     assert page.locator("[data-testid=scan-item][data-state=applied]").count() == 3
