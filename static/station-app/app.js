@@ -256,6 +256,8 @@
   /* -- sending -------------------------------------------------------------------------- */
   class NeedsLogin extends Error {}
   let syncing = false;
+  let retryIn = 0;
+  let retryTimer = null;
 
   async function csrfToken() {
     const response = await fetch(DATA.urls.csrf, {credentials: "same-origin", headers: {Accept: "application/json"}});
@@ -310,8 +312,15 @@
       }
       await refreshExpected();
       status(pending().length ? W.send_failed : W.sent_all);
+      retryIn = 0;
     } catch (err) {
       status(err instanceof NeedsLogin ? W.log_in_again : (navigator.onLine ? W.send_failed : W.offline));
+      // A signal that comes and goes: try again soon, then less and less often.
+      if (!(err instanceof NeedsLogin) && navigator.onLine && pending().length) {
+        retryIn = Math.min(retryIn ? retryIn * 2 : 2000, 60000);
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(syncNow, retryIn);
+      }
     } finally {
       syncing = false;
       render();

@@ -39,6 +39,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (url.pathname === START + "csrf") return;  // always the network: a fresh token
   if (request.mode === "navigate") {
     event.respondWith(
       fetch(request)

@@ -87,6 +87,16 @@ def test_scans_recorded_offline_are_sent_once_when_the_signal_returns(
     )
     assert options == ["received", "departed", "arrived", "handed_over", "handed_to_carrier"]
 
+    # Chromium's own installability check (what Lighthouse's PWA audit asks), and the
+    # vendored QR decoder is loaded for phones without a BarcodeDetector.
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [], manifest["errors"]
+    problems = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are off the record, where Chromium never offers to install.
+    assert {p["errorId"] for p in problems} <= {"in-incognito"}, problems
+    assert page.evaluate("() => typeof window.jsQR") == "function"
+
     context = page.context
     context.set_offline(True)
     page.reload()
