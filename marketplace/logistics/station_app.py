@@ -64,6 +64,7 @@ WORDS = {
     "buyer": _l("Buyer"),
     "next": _l("Next scan"),
     "what_to_do": _l("What to do"),
+    "log_in": _l("Log in"),
     "scanned": _l("Scanned"),
 }
 
@@ -105,6 +106,7 @@ def station_app():
             "start": START,
             "sw": url_for("logistics.station_app_worker"),
             "csrf": url_for("logistics.station_app_csrf"),
+            "login": url_for("accounts.login", next=START),
             "expected": "/api/v1/stations/{id}/expected",
             "batch": "/api/v1/scans/batch",
             "assets": _shell(),

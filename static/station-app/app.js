@@ -143,8 +143,10 @@
       : [element("li", {class: "list-group-item text-body-secondary"}, W.no_parcels)]));
   }
 
-  function status(text) {
-    $("sync-status").textContent = text || "";
+  function status(text, link) {
+    const node = $("sync-status");
+    node.textContent = text || "";
+    if (link) node.append(" ", element("a", {href: link}, link === DATA.urls.login ? W.log_in : link));
   }
 
   /* -- the scan form ---------------------------------------------------------------------- */
@@ -314,7 +316,8 @@
       status(pending().length ? W.send_failed : W.sent_all);
       retryIn = 0;
     } catch (err) {
-      status(err instanceof NeedsLogin ? W.log_in_again : (navigator.onLine ? W.send_failed : W.offline));
+      if (err instanceof NeedsLogin) status(W.log_in_again, DATA.urls.login);
+      else status(navigator.onLine ? W.send_failed : W.offline);
       // A signal that comes and goes: try again soon, then less and less often.
       if (!(err instanceof NeedsLogin) && navigator.onLine && pending().length) {
         retryIn = Math.min(retryIn ? retryIn * 2 : 2000, 60000);
