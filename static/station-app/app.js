@@ -32,7 +32,17 @@
   }
 
   const root = $("station-app");
-  if (!root) return;
+  if (!root) {
+    // The choice of station: open the one chosen last time, unless asked to choose again.
+    const last = Number(localStorage.getItem("station-app-station"));
+    const params = new URLSearchParams(location.search);
+    if (last && !params.has("choose") && !sessionStorage.getItem("station-app-opened") &&
+        DATA.stations.some((s) => s.id === last)) {
+      sessionStorage.setItem("station-app-opened", "1");
+      location.replace(DATA.urls.start + "?station=" + last);
+    }
+    return;
+  }
   const stationId = DATA.station_id;
 
   /* -- IndexedDB: one database per user, so another operator never sends someone's scans. */

@@ -99,7 +99,7 @@ def test_scans_recorded_offline_are_sent_once_when_the_signal_returns(
 
     context = page.context
     context.set_offline(True)
-    page.reload()
+    assert page.reload().from_service_worker  # the worker answers without a network
     page.wait_for_selector("#station-app[data-ready='1']")
     assert page.locator("[data-testid=expected-item]").count() == 3  # as last synced
 
@@ -161,3 +161,26 @@ def test_scans_recorded_offline_are_sent_once_when_the_signal_returns(
     assert "Waiting to send" in page.inner_text(".sync-bar")
     assert fits(page)
     screenshot(page, "synced-en")
+
+
+def test_an_operator_of_two_stations_chooses_once_and_the_app_remembers(
+    live_server, page, create_user, create_station
+):
+    user = create_user(email="two@example.com", roles=["station_operator"])
+    first = create_station("village_point", name="一号服务点", operators=[user])
+    second = create_station("township_station", name="二号乡镇站", operators=[user])
+    db.session.commit()
+    log_in(page, live_server, "two@example.com")
+    page.goto(live_server + "/station-app/")
+    choice = page.locator("[data-testid=station-choice]")
+    assert first.name_zh in choice.inner_text() and second.name_zh in choice.inner_text()
+    choice.get_by_text(second.name_zh).click()
+    page.wait_for_selector("#station-app[data-ready='1']")
+    assert page.inner_text("#station-name") == second.name_zh
+
+    again = page.context.new_page()
+    again.goto(live_server + "/station-app/")
+    again.wait_for_selector("#station-app[data-ready='1']")
+    assert again.inner_text("#station-name") == second.name_zh
+    again.click("[data-testid=change-station]")
+    again.wait_for_selector("[data-testid=station-choice]")
