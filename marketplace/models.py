@@ -10,6 +10,7 @@ from .catalog.models import (  # noqa: F401
     SupplyLot,
 )
 from .households.models import Household, IncomeEntry, PovertyLine  # noqa: F401
+from .jobs.models import JobRun  # noqa: F401
 from .logistics.models import (  # noqa: F401
     CashMovement,
     Link,
@@ -21,6 +22,11 @@ from .logistics.models import (  # noqa: F401
     Station,
 )
 from .orders.models import CartItem, Fulfilment, LineAllocation, Order, OrderLine  # noqa: F401
+from .notifications.models import (  # noqa: F401
+    Notification,
+    NotificationSetting,
+    SmsMessage,
+)
 from .payments.models import Payment, Refund, WebhookEvent  # noqa: F401
 from .regions.models import Region  # noqa: F401
 from .status import StatusEvent  # noqa: F401

@@ -1,0 +1,1 @@
+"""The registry import and the household export, run as jobs."""

@@ -1,0 +1,1 @@
+"""The `uncollected-parcels` job (parcels nobody collects): see orders.actions."""

@@ -1,0 +1,91 @@
+"""jobs and notifications: job runs (claimed once per job and period), the in-app inbox,
+the SMS outbox, each person's SMS setting, stock written off from returned parcels
+
+Revision ID: jobs_0008
+Revises: guards_0007
+Create Date: 2026-12-07 10:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "jobs_0008"
+down_revision = "guards_0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "job_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job", sa.String(length=60), nullable=False),
+        sa.Column("period_key", sa.String(length=120), nullable=False),
+        sa.Column("status", sa.Enum("queued", "running", "succeeded", "failed", "dead", name="runstatus", native_enum=False, length=20), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=True),
+        sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.Column("duration_ms", sa.Integer(), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(), nullable=True),
+        sa.Column("progress_done", sa.Integer(), nullable=False),
+        sa.Column("progress_total", sa.Integer(), nullable=True),
+        sa.Column("result", sa.JSON(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("requested_by_id", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_runs")),
+        sa.UniqueConstraint("job", "period_key", name="uq_job_runs_job_period"),
+    )
+    op.create_index(op.f("ix_job_runs_job"), "job_runs", ["job"], unique=False)
+    op.create_index(op.f("ix_job_runs_created_at"), "job_runs", ["created_at"], unique=False)
+    op.create_table(
+        "notifications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("link", sa.String(length=200), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("read_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_notifications_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
+    )
+    op.create_index("ix_notifications_user_read", "notifications", ["user_id", "read_at"], unique=False)
+    op.create_index(op.f("ix_notifications_created_at"), "notifications", ["created_at"], unique=False)
+    op.create_table(
+        "sms_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("phone", sa.String(length=20), nullable=False),
+        sa.Column("template", sa.String(length=40), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("status", sa.Enum("pending", "sent", "failed", name="smsstatus", native_enum=False, length=20), nullable=False),
+        sa.Column("provider_ref", sa.String(length=100), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_sms_messages_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sms_messages")),
+        sa.UniqueConstraint("key", name=op.f("uq_sms_messages_key")),
+    )
+    op.create_table(
+        "notification_settings",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("sms_enabled", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_notification_settings_user_id_users")),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_notification_settings")),
+    )
+
+
+def downgrade():
+    op.drop_table("notification_settings")
+    op.drop_table("sms_messages")
+    op.drop_index(op.f("ix_notifications_created_at"), table_name="notifications")
+    op.drop_index("ix_notifications_user_read", table_name="notifications")
+    op.drop_table("notifications")
+    op.drop_index(op.f("ix_job_runs_created_at"), table_name="job_runs")
+    op.drop_index(op.f("ix_job_runs_job"), table_name="job_runs")
+    op.drop_table("job_runs")
