@@ -9,6 +9,7 @@ from .catalog.models import (  # noqa: F401
     ProductPhoto,
     SupplyLot,
 )
+from .catalog.writeoffs import StockWriteOff  # noqa: F401
 from .households.models import Household, IncomeEntry, PovertyLine  # noqa: F401
 from .jobs.models import JobRun  # noqa: F401
 from .logistics.models import (  # noqa: F401

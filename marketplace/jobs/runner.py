@@ -54,8 +54,11 @@ class Outcome:
 class RunContext:
     """What a job's function gets: its run id, and a way to report progress."""
 
-    def __init__(self, run_id: int):
+    def __init__(self, run_id: int, now: datetime | None = None):
         self.run_id = run_id
+        # The moment the run is for: jobs compare their deadlines with it (tests pass a
+        # later `now` to `run_due` to let days pass).
+        self.now = now or utcnow()
         self._last = 0.0
 
     def progress(self, done: int, total: int | None = None, *, force: bool = False) -> None:
@@ -191,7 +194,7 @@ def _jsonable(value):
     return str(value)
 
 
-def execute(run_id: int) -> Outcome:
+def execute(run_id: int, now: datetime | None = None) -> Outcome:
     """Run a claimed run's job and record its end (success, or failure and next attempt)."""
     run = db.session.get(JobRun, run_id)
     job = registry.get(run.job)
@@ -200,7 +203,7 @@ def execute(run_id: int) -> Outcome:
     try:
         if job is None:
             raise LookupError(f"no job named {run.job!r} is registered")
-        result = job.function(RunContext(run_id), **params)
+        result = job.function(RunContext(run_id, now), **params)
         db.session.flush()
     except Exception as exc:
         transaction.rollback()
@@ -241,7 +244,7 @@ def run_due(now: datetime | None = None) -> list[Outcome]:
     for job in registry.scheduled():
         run_id = _claim_period(job, job.schedule.period_key(now), now)
         if run_id is not None:
-            outcomes.append(execute(run_id))
+            outcomes.append(execute(run_id, now))
     waiting = db.session.scalars(
         db.select(JobRun.id)
         .where(
@@ -255,7 +258,7 @@ def run_due(now: datetime | None = None) -> list[Outcome]:
     transaction.commit()
     for run_id in waiting:
         if claim(run_id, now):
-            outcomes.append(execute(run_id))
+            outcomes.append(execute(run_id, now))
     return outcomes
 
 

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 @job("unpaid-orders", label=_l("Unpaid online orders"), schedule=every(minutes=5))
 def expire_unpaid_orders(run) -> dict:
-    now = utcnow()
+    now = run.now
     due = db.session.scalars(
         db.select(Order.id)
         .where(

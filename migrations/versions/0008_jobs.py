@@ -78,9 +78,33 @@ def upgrade():
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_notification_settings_user_id_users")),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_notification_settings")),
     )
+    op.create_table(
+        "stock_write_offs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lot_id", sa.Integer(), nullable=False),
+        sa.Column("allocation_id", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=200), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_stock_write_offs_quantity_positive")),
+        sa.ForeignKeyConstraint(["lot_id"], ["supply_lots.id"], name=op.f("fk_stock_write_offs_lot_id_supply_lots")),
+        sa.ForeignKeyConstraint(["allocation_id"], ["line_allocations.id"], name=op.f("fk_stock_write_offs_allocation_id_line_allocations")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_write_offs")),
+        sa.UniqueConstraint("allocation_id", name=op.f("uq_stock_write_offs_allocation_id")),
+    )
+    op.create_index(op.f("ix_stock_write_offs_lot_id"), "stock_write_offs", ["lot_id"], unique=False)
+    # parcels.status is a VARCHAR (native_enum=False): "returned" needs no change to it.
+    with op.batch_alter_table("parcels", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("reminded_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("return_started_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("parcels", schema=None) as batch_op:
+        batch_op.drop_column("return_started_at")
+        batch_op.drop_column("reminded_at")
+    op.drop_index(op.f("ix_stock_write_offs_lot_id"), table_name="stock_write_offs")
+    op.drop_table("stock_write_offs")
     op.drop_table("notification_settings")
     op.drop_table("sms_messages")
     op.drop_index(op.f("ix_notifications_created_at"), table_name="notifications")
