@@ -116,7 +116,11 @@ def check_scan(parcel: Parcel, station: Station, action: ScanAction, by) -> None
             reason="out_of_order",
         )
     fulfilment = parcel.fulfilment
-    if action == ScanAction.received and fulfilment.status not in (F.to_pack, F.packed):
+    if (
+        action == ScanAction.received
+        and parcel.return_started_at is None
+        and fulfilment.status not in (F.to_pack, F.packed)
+    ):
         raise Conflict(
             _l(
                 "The order of parcel %(code)s is not paid or was cancelled: keep it at the "
