@@ -11,7 +11,7 @@ from .catalog.models import (  # noqa: F401
 )
 from .catalog.writeoffs import StockWriteOff  # noqa: F401
 from .households.models import Household, IncomeEntry, PovertyLine  # noqa: F401
-from .jobs.models import JobRun  # noqa: F401
+from .jobs.models import JobFile, JobRun  # noqa: F401
 from .logistics.models import (  # noqa: F401
     CashMovement,
     Link,

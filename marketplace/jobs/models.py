@@ -4,7 +4,7 @@ periodic job runs once per period however many schedulers or workers are up."""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Enum, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
@@ -51,3 +51,17 @@ class JobRun(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.succeeded, RunStatus.dead)
+
+
+class JobFile(db.Model):
+    """A file a job reads (an uploaded import) or writes (an export to download), kept in
+    the database so a worker on another host reads what the web server received."""
+
+    __tablename__ = "job_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    mimetype: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    owner_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -20,6 +20,8 @@ def job_settings() -> dict:
         "PICKUP_REMINDER_DAYS": _int("PICKUP_REMINDER_DAYS", 3),
         "PICKUP_HOLD_DAYS": _int("PICKUP_HOLD_DAYS", 7),
         "AUTO_CONFIRM_DAYS": _int("AUTO_CONFIRM_DAYS", 7),
+        # Registry uploads larger than this are imported by a worker (progress page).
+        "BACKGROUND_IMPORT_BYTES": _int("BACKGROUND_IMPORT_BYTES", 64 * 1024),
         # SMS: "log" (development: written to the log only), "aliyun" (Aliyun's SendSms
         # API, or a stand-in at SMS_API_BASE), "off".
         "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "log"),

@@ -94,3 +94,21 @@ def run_status_json(run_id):
         progress_total=run.progress_total,
         percent=run.progress_percent,
     )
+
+
+@bp.get("/jobs/files/<int:file_id>")
+@login_required
+def download(file_id):
+    """A file a job wrote (an export), for the person who asked for it or an administrator."""
+    from flask import Response
+
+    from .models import JobFile
+
+    found = db.session.get(JobFile, file_id)
+    if found is None or not (current_user.is_admin or found.owner_id == current_user.id):
+        abort(404)
+    return Response(
+        found.content,
+        mimetype=found.mimetype,
+        headers={"Content-Disposition": f"attachment; filename={found.name}"},
+    )

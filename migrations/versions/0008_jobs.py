@@ -41,6 +41,17 @@ def upgrade():
     op.create_index(op.f("ix_job_runs_job"), "job_runs", ["job"], unique=False)
     op.create_index(op.f("ix_job_runs_created_at"), "job_runs", ["created_at"], unique=False)
     op.create_table(
+        "job_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("mimetype", sa.String(length=100), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_files")),
+    )
+    op.create_index(op.f("ix_job_files_created_at"), "job_files", ["created_at"], unique=False)
+    op.create_table(
         "notifications",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -110,6 +121,8 @@ def downgrade():
     op.drop_index(op.f("ix_notifications_created_at"), table_name="notifications")
     op.drop_index("ix_notifications_user_read", table_name="notifications")
     op.drop_table("notifications")
+    op.drop_index(op.f("ix_job_files_created_at"), table_name="job_files")
+    op.drop_table("job_files")
     op.drop_index(op.f("ix_job_runs_created_at"), table_name="job_runs")
     op.drop_index(op.f("ix_job_runs_job"), table_name="job_runs")
     op.drop_table("job_runs")
