@@ -17,6 +17,7 @@ from marketplace.logistics.scans import record_scan
 from marketplace.notifications.models import Notification, SmsMessage
 from marketplace.orders.models import CancelReason, FulfilmentStatus, OrderStatus
 from marketplace.payments.models import Refund, RefundStatus
+from tests.factories import DEFAULT_PASSWORD
 from tests.notifications.conftest import sms_config, sms_standin  # noqa: F401
 
 PHONE = "13900000002"
@@ -50,7 +51,7 @@ def _scan_back(parcel):
 
 
 def test_a_parcel_not_collected_is_reminded_then_returned_refunded_and_restocked(
-    app, create_sale, create_lot, create_user, stripe_standin, sms_standin  # noqa: F811
+    app, client, auth, create_sale, create_lot, create_user, stripe_standin, sms_standin  # noqa: F811
 ):
     from marketplace.payments.models import Payment
 
@@ -94,6 +95,9 @@ def test_a_parcel_not_collected_is_reminded_then_returned_refunded_and_restocked
 
     station = db.session.get(Station, parcel.current_station_id)
     assert parcel in parcels_to_return(station)
+    auth.login(_operator(station).email, DEFAULT_PASSWORD)
+    page = client.get(f"/stations/{station.id}").get_data(as_text=True)
+    assert 'data-testid="returns"' in page and parcel.code in page
     # The stock comes back only when the origin point receives the parcel.
     db.session.refresh(lot)
     assert lot.remaining == 7
