@@ -21,6 +21,8 @@ PACKAGES = (
     "logistics",
     "reports",
     "api",
+    "jobs",
+    "notifications",
 )
 LOCALES = ("zh",)
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2.ext:babel_extract")]

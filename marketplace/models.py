@@ -22,12 +22,12 @@ from .logistics.models import (  # noqa: F401
     PickupCodeFailure,
     Station,
 )
-from .orders.models import CartItem, Fulfilment, LineAllocation, Order, OrderLine  # noqa: F401
 from .notifications.models import (  # noqa: F401
     Notification,
     NotificationSetting,
     SmsMessage,
 )
+from .orders.models import CartItem, Fulfilment, LineAllocation, Order, OrderLine  # noqa: F401
 from .payments.models import Payment, Refund, WebhookEvent  # noqa: F401
 from .regions.models import Region  # noqa: F401
 from .status import StatusEvent  # noqa: F401

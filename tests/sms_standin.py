@@ -31,7 +31,10 @@ class SmsStandin:
                 return Response("busy", status=500)(environ, start_response)
             if params.get("AccessKeyId") != KEY_ID or given != signature(params, KEY_SECRET):
                 self.refused += 1
-                body = {"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched"}
+                body = {
+                    "Code": "SignatureDoesNotMatch",
+                    "Message": "Specified signature is not matched",
+                }
                 return Response(json.dumps(body), status=403, content_type="application/json")(
                     environ, start_response
                 )

@@ -62,7 +62,12 @@ def registry_import_job(run, file_id: int, locale: str = "zh") -> dict:
         try:
             result = registry_import.import_households(name, data)
         except registry_import.ImportRejected as exc:  # changed meanwhile
-            return {"errors": [gettext("Line %(line)s: %(reason)s", line=e.line, reason=str(e.reason)) for e in exc.errors]}
+            return {
+                "errors": [
+                    gettext("Line %(line)s: %(reason)s", line=e.line, reason=str(e.reason))
+                    for e in exc.errors
+                ]
+            }
         db.session.delete(db.session.get(JobFile, file_id))
         message = gettext(
             "Import done: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",

@@ -52,6 +52,23 @@ class JobRun(db.Model):
     def is_finished(self) -> bool:
         return self.status in (RunStatus.succeeded, RunStatus.dead)
 
+    @property
+    def is_pending(self) -> bool:
+        """Still to run (or to be tried again): its page refreshes itself."""
+        return self.status in (RunStatus.queued, RunStatus.running, RunStatus.failed)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.queued, RunStatus.running)
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status == RunStatus.succeeded
+
+    @property
+    def is_failure(self) -> bool:
+        return self.status in (RunStatus.failed, RunStatus.dead)
+
 
 class JobFile(db.Model):
     """A file a job reads (an uploaded import) or writes (an export to download), kept in

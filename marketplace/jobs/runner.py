@@ -70,7 +70,10 @@ class RunContext:
             return
         self._last = now
         connection = db.session.connection()
-        if connection.dialect.name == "sqlite" and connection.connection.dbapi_connection.in_transaction:
+        if (
+            connection.dialect.name == "sqlite"
+            and connection.connection.dbapi_connection.in_transaction
+        ):
             return
         try:
             with db.engine.begin() as own:

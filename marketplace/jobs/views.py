@@ -43,7 +43,7 @@ def index():
     recent = db.session.scalars(db.select(JobRun).order_by(JobRun.id.desc()).limit(20)).all()
     reconcile = last.get(RECONCILE)
     mismatches = (reconcile.result or {}).get("mismatches", []) if reconcile else []
-    busy = any(r.status in ("queued", "running") for r in recent)
+    busy = any(r.is_active for r in recent)
     return render_template(
         "jobs/index.html",
         rows=rows,

@@ -36,6 +36,10 @@ def send_sms(run, message_id: int) -> dict:
         message.status, message.error = SmsStatus.failed, str(exc)[:1000]
         return {"refused": str(exc)[:200]}
     message = db.session.get(SmsMessage, message_id)
-    message.status, message.sent_at, message.provider_ref = SmsStatus.sent, utcnow(), result.provider_ref
+    message.status, message.sent_at, message.provider_ref = (
+        SmsStatus.sent,
+        utcnow(),
+        result.provider_ref,
+    )
     transaction.commit()
     return {"sent": key}

@@ -59,7 +59,11 @@ def notify(
         if exists is None:
             db.session.add(
                 Notification(
-                    user_id=user.id, kind=kind, params=params, link=link or event, created_at=utcnow()
+                    user_id=user.id,
+                    kind=kind,
+                    params=params,
+                    link=link or event,
+                    created_at=utcnow(),
                 )
             )
     phone = phone or (user.phone if user is not None else None)

@@ -13,8 +13,6 @@ order for every path).
 
 from flask_babel import lazy_gettext as _l
 
-from ..money import format_fen
-from ..notifications import services as notifications
 from ..catalog import stock, writeoffs
 from ..catalog.services import can_manage
 from ..clock import utcnow
@@ -23,6 +21,8 @@ from ..extensions import db
 from ..households import income
 from ..logistics import services as logistics
 from ..logistics.models import Station
+from ..money import format_fen
+from ..notifications import services as notifications
 from ..payments import cash, refunds
 from ..transaction import verb
 from . import checkout, status

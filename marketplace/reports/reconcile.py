@@ -111,7 +111,9 @@ def lots_vs_allocations() -> list[dict]:
 def online_orders_paid() -> list[dict]:
     paid = (
         select(Payment.order_id, func.sum(Payment.amount_fen).label("paid"))
-        .where(Payment.provider == PaymentProvider.stripe, Payment.status == PaymentStatus.succeeded)
+        .where(
+            Payment.provider == PaymentProvider.stripe, Payment.status == PaymentStatus.succeeded
+        )
         .group_by(Payment.order_id)
         .subquery()
     )
@@ -166,9 +168,7 @@ def station_tills() -> list[dict]:
         .select_from(collected)
         .join(Station, Station.id == collected.c.station_id)
         .outerjoin(cash_paid, cash_paid.c.fulfilment_id == collected.c.fulfilment_id)
-        .where(
-            (cash_paid.c.paid.is_(None)) | (cash_paid.c.paid != collected.c.collected)
-        )
+        .where((cash_paid.c.paid.is_(None)) | (cash_paid.c.paid != collected.c.collected))
     ).all()
     found += [
         _m(

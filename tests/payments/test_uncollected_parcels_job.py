@@ -25,7 +25,12 @@ PHONE = "13900000002"
 
 @pytest.fixture
 def app_config(app_config, sms_standin):  # noqa: F811
-    return {**app_config, **sms_config(sms_standin), "PICKUP_REMINDER_DAYS": 3, "PICKUP_HOLD_DAYS": 7}
+    return {
+        **app_config,
+        **sms_config(sms_standin),
+        "PICKUP_REMINDER_DAYS": 3,
+        "PICKUP_HOLD_DAYS": 7,
+    }
 
 
 def _register_intent(stripe_standin, intent, amount):
@@ -51,7 +56,14 @@ def _scan_back(parcel):
 
 
 def test_a_parcel_not_collected_is_reminded_then_returned_refunded_and_restocked(
-    app, client, auth, create_sale, create_lot, create_user, stripe_standin, sms_standin  # noqa: F811
+    app,
+    client,
+    auth,
+    create_sale,
+    create_lot,
+    create_user,
+    stripe_standin,
+    sms_standin,  # noqa: F811
 ):
     from marketplace.payments.models import Payment
 
@@ -84,7 +96,10 @@ def test_a_parcel_not_collected_is_reminded_then_returned_refunded_and_restocked
     db.session.refresh(order)
     db.session.refresh(parcel)
     assert fulfilment.status == FulfilmentStatus.cancelled
-    assert (order.status, order.cancel_reason) == (OrderStatus.cancelled, CancelReason.not_collected)
+    assert (order.status, order.cancel_reason) == (
+        OrderStatus.cancelled,
+        CancelReason.not_collected,
+    )
     assert parcel.status == ParcelStatus.at_station and parcel.is_returning
     [refund] = db.session.scalars(db.select(Refund)).all()
     assert (refund.amount_fen, refund.status) == (order.total_fen, RefundStatus.succeeded)
@@ -116,7 +131,11 @@ def test_a_parcel_not_collected_is_reminded_then_returned_refunded_and_restocked
 
 
 def test_perishable_units_of_a_returned_parcel_are_written_off(
-    app, create_sale, create_lot, create_product, stripe_standin  # noqa: F811
+    app,
+    create_sale,
+    create_lot,
+    create_product,
+    stripe_standin,  # noqa: F811
 ):
     lamb = create_product(perishable=True)
     lot = create_lot(product=lamb, quantity=5)
