@@ -49,6 +49,13 @@ class JobRun(db.Model):
         return min(100, 100 * self.progress_done // self.progress_total)
 
     @property
+    def summary(self) -> dict | None:
+        """The result without its long lists (those have pages of their own)."""
+        if not isinstance(self.result, dict):
+            return self.result
+        return {k: v for k, v in self.result.items() if not isinstance(v, list | dict)}
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.succeeded, RunStatus.dead)
 

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
+
 from ..clock import to_local
 
 
@@ -35,7 +37,7 @@ class Every:
         return start.strftime("%Y-%m-%dT%H:%M")
 
     def describe(self) -> str:
-        return f"*/{self.minutes} min"
+        return gettext("every %(minutes)s min", minutes=self.minutes)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class Nightly:
         return (to_local(now) - timedelta(hours=self.hour)).date().isoformat()
 
     def describe(self) -> str:
-        return f"{self.hour:02d}:00"
+        time = str(self.hour).zfill(2) + ":00"
+        return gettext("nightly at %(time)s", time=time)
 
 
 def every(minutes: int) -> Every:

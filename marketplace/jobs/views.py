@@ -57,8 +57,9 @@ def index():
 @bp.post("/admin/jobs/<name>/run")
 @admin_required
 def run_now(name):
-    if registry.get(name) is None:
-        abort(404)
+    job = registry.get(name)
+    if job is None or job.schedule is None:
+        abort(404)  # work that needs its input (an upload, a message) is queued by its page
     run = runner.run_now(name, by=current_user)
     flash(_l("The job is queued; this page shows when it has run."), "success")
     return redirect(url_for("jobs.index", _anchor=f"run-{run.id}"))

@@ -36,8 +36,29 @@ def reconcile(run) -> dict:
     return {"mismatches": mismatches, "counts": counts, "total": sum(counts.values())}
 
 
-def _m(check: str, detail: str) -> dict:
-    return {"check": check, "detail": detail}
+def N_(text: str) -> str:
+    """Mark a message for translation where it is shown (the result is stored as JSON)."""
+    return text
+
+
+CHECKS = {
+    "income rollup": N_("Income rollup vs ledger"),
+    "lot stock": N_("Lot stock"),
+    "online payment": N_("Online payments"),
+    "cash sheet": N_("Station cash sheets"),
+}
+
+
+def _m(check: str, text: str, **params) -> dict:
+    """One mismatch: English `detail` for the log and CLI; `text` + `params` for the page."""
+    params = {k: "—" if v is None else v for k, v in params.items()}
+    return {
+        "check": check,
+        "label": CHECKS[check],
+        "detail": text % params,
+        "text": text,
+        "params": params,
+    }
 
 
 def rollup_vs_ledger() -> list[dict]:
@@ -81,8 +102,15 @@ def rollup_vs_ledger() -> list[dict]:
     return [
         _m(
             "income rollup",
-            f"household {h}, village {v}, {m}: ledger {ledger_fen} fen, rollup "
-            f"{'missing' if rolled is None else f'{rolled} fen'}",
+            N_(
+                "Household %(household)s, village %(village)s, %(month)s: "
+                "ledger %(ledger)s fen, rollup %(rollup)s fen"
+            ),
+            household=h,
+            village=v,
+            month=m,
+            ledger=ledger_fen,
+            rollup=rolled,
         )
         for h, v, m, ledger_fen, rolled in [*left, *right]
     ]
@@ -103,7 +131,17 @@ def lots_vs_allocations() -> list[dict]:
         .order_by(SupplyLot.id)
     ).all()
     return [
-        _m("lot stock", f"lot {code}: quantity {q} ≠ remaining {r} + allocated {a}")
+        _m(
+            "lot stock",
+            N_(
+                "Lot %(lot)s: quantity %(quantity)s ≠ "
+                "remaining %(remaining)s + allocated %(allocated)s"
+            ),
+            lot=code,
+            quantity=q,
+            remaining=r,
+            allocated=a,
+        )
         for code, q, r, a in rows
     ]
 
@@ -129,7 +167,13 @@ def online_orders_paid() -> list[dict]:
         .order_by(Order.id)
     ).all()
     return [
-        _m("online payment", f"order {ref}: total {total} fen, succeeded payments {p} fen")
+        _m(
+            "online payment",
+            N_("Order %(order)s: total %(total)s fen, succeeded payments %(paid)s fen"),
+            order=ref,
+            total=total,
+            paid=p,
+        )
         for ref, total, p in rows
     ]
 
@@ -146,7 +190,15 @@ def station_tills() -> list[dict]:
         .group_by(Station.id, Station.code)
         .having(sum_fen(signed) < 0)
     ).all()
-    found += [_m("cash sheet", f"station {code}: till balance {b} fen") for code, b in balances]
+    found += [
+        _m(
+            "cash sheet",
+            N_("Station %(station)s: till balance %(balance)s fen"),
+            station=code,
+            balance=b,
+        )
+        for code, b in balances
+    ]
     cash_paid = (
         select(Payment.fulfilment_id, func.sum(Payment.amount_fen).label("paid"))
         .where(Payment.provider == PaymentProvider.cash, Payment.status == PaymentStatus.succeeded)
@@ -173,7 +225,14 @@ def station_tills() -> list[dict]:
     found += [
         _m(
             "cash sheet",
-            f"station {code}, fulfilment {f}: collected {c} fen, cash payment {p or 0} fen",
+            N_(
+                "Station %(station)s, fulfilment %(fulfilment)s: "
+                "collected %(collected)s fen, cash payment %(paid)s fen"
+            ),
+            station=code,
+            fulfilment=f,
+            collected=c,
+            paid=p or 0,
         )
         for code, f, c, p in rows
     ]
