@@ -29,6 +29,7 @@ JOB_MODULES = (
     "orders.uncollected",
     "reports.reconcile",
     "households.background",
+    "reports.background",
     "notifications.sending",
 )
 

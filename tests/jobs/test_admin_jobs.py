@@ -100,3 +100,28 @@ def test_a_failing_job_is_retried_with_backoff_and_stays_visible(app, admin, mon
     assert len(calls) == 2
     html = admin.get("/admin/jobs").get_data(as_text=True)
     assert 'data-testid="job-flaky"' in html and "the ledger is on fire" in html
+
+
+def test_the_whole_history_household_export_runs_as_a_job(
+    app, admin, create_sale, create_lot, create_household
+):
+    household = create_household()
+    lot = create_lot(contributions=[(household, 10)])
+    create_sale((lot.product, [(lot, 2)]), until="delivered")
+    page = admin.get("/reports/households").get_data(as_text=True)
+    assert 'data-testid="export-history"' in page
+
+    response = admin.post("/reports/households/history.csv")
+    assert response.status_code == 302
+    status_url = response.headers["Location"]
+    assert "<progress" in admin.get(status_url).get_data(as_text=True)
+    [outcome] = [o for o in jobs.run_due() if o.job == "household-export"]
+    assert outcome.status == "succeeded", outcome.error
+
+    done = admin.get(status_url).get_data(as_text=True)
+    assert 'data-testid="download"' in done
+    download = admin.get(outcome.result["download"])
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    text = download.get_data(as_text=True)
+    assert household.household_no in text
+    assert admin.post("/reports/households/history.pdf").status_code == 404
