@@ -110,7 +110,8 @@ def enqueue(name: str, key: str | None = None, *, params: dict | None = None, by
         created_at=utcnow(),
     )
     try:
-        with db.session.begin_nested():
+        # atomic(): on SQLite a bare SAVEPOINT outside a transaction would commit on release.
+        with transaction.atomic():
             db.session.add(run)
             db.session.flush()
     except IntegrityError:
