@@ -3,6 +3,7 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from . import queue, registry, runner
 
@@ -36,6 +37,7 @@ def worker(workers: int) -> None:
 @jobs.command("list")
 def list_jobs() -> None:
     """Every registered job and its schedule."""
-    for job in registry.JOBS.values():
-        when = job.schedule.describe() if job.schedule else "on demand"
-        click.echo(f"{job.name}\t{when}")
+    with force_locale("en"):
+        for job in registry.JOBS.values():
+            when = job.schedule.describe() if job.schedule else "on demand"
+            click.echo(f"{job.name}\t{when}")

@@ -75,5 +75,7 @@ def run_worker(app: Flask, workers: int = 2) -> None:
     huey = app.extensions.get("huey")
     if huey is None:
         raise RuntimeError("JOBS_BACKEND is 'none': nothing to consume (use `jobs run-due`)")
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()
