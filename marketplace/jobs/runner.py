@@ -14,7 +14,7 @@ import time
 import traceback
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +25,10 @@ from . import registry
 from .models import JobRun, RunStatus
 
 log = logging.getLogger(__name__)
+
+# A run still "running" this long after it started lost its worker (killed, host gone):
+# it counts as failed and is tried again.
+STALE_AFTER = timedelta(hours=6)
 
 # What the queue does with a run id once the enqueuing transaction has committed; set by
 # `queue.init_app` (nothing: `run-due` finds queued rows itself).
@@ -249,6 +253,14 @@ def run_due(now: datetime | None = None) -> list[Outcome]:
         run_id = _claim_period(job, job.schedule.period_key(now), now)
         if run_id is not None:
             outcomes.append(execute(run_id, now))
+    with transaction.atomic():
+        db.session.execute(
+            db.update(JobRun)
+            .where(JobRun.status == RunStatus.running, JobRun.started_at < now - STALE_AFTER)
+            .values(status=RunStatus.failed, next_attempt_at=now, error="the worker stopped")
+            .execution_options(synchronize_session=False)
+        )
+    transaction.commit()
     waiting = db.session.scalars(
         db.select(JobRun.id)
         .where(

@@ -125,3 +125,18 @@ def test_the_whole_history_household_export_runs_as_a_job(
     text = download.get_data(as_text=True)
     assert household.household_no in text
     assert admin.post("/reports/households/history.pdf").status_code == 404
+
+
+def test_a_run_whose_worker_died_is_tried_again(app):
+    from datetime import timedelta
+
+    from marketplace.clock import utcnow
+
+    run = jobs.run_now("reconcile")
+    db.session.commit()
+    assert jobs.claim(run.id)  # a worker took it, then its host went away
+    later = utcnow() + jobs.STALE_AFTER + timedelta(minutes=1)
+    [outcome] = [o for o in jobs.run_due(now=later) if o.period_key == run.period_key]
+    assert outcome.status == "succeeded"
+    db.session.refresh(run)
+    assert run.attempts == 2
