@@ -182,6 +182,7 @@ def world(request, create_sale, create_user, create_household):
     db.session.add(kept)
     db.session.commit()
     seeds += [f"/jobs/runs/{run.id}", f"/jobs/runs/{run.id}.json", f"/jobs/files/{kept.id}"]
+    seeds.append("/reports/households")  # the report whose page has the background export
     return {
         "seeds": seeds,
         "anonymous": None,
