@@ -140,3 +140,13 @@ def test_a_run_whose_worker_died_is_tried_again(app):
     assert outcome.status == "succeeded"
     db.session.refresh(run)
     assert run.attempts == 2
+
+
+def test_the_history_export_as_excel(app, admin):
+    response = admin.post("/reports/households/history.xlsx")
+    assert response.status_code == 302
+    [outcome] = [o for o in jobs.run_due() if o.job == "household-export"]
+    assert outcome.status == "succeeded", outcome.error
+    download = admin.get(outcome.result["download"])
+    assert download.status_code == 200
+    assert download.get_data()[:2] == b"PK"  # a zip: the XLSX workbook
