@@ -37,7 +37,11 @@ seed: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
+## The development server, with a jobs worker (Huey on a SQLite file under instance/, no
+## Redis needed) in the background for as long as it runs.
 run: seed
+	$(FLASK) jobs worker --workers 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test

@@ -19,6 +19,18 @@ BLUEPRINTS = (
     "logistics",
     "reports",
     "api",
+    "jobs",
+    "notifications",
+)
+
+# Modules that register jobs (`jobs.registry.job`); imported at start-up, like the views.
+JOB_MODULES = (
+    "payments.unpaid",
+    "orders.uncollected",
+    "reports.reconcile",
+    "households.background",
+    "reports.background",
+    "notifications.sending",
 )
 
 
@@ -52,6 +64,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         # pulls in the web layer (and so never makes an import cycle through it).
         module = importlib.import_module(f"{__name__}.{name}.views")
         app.register_blueprint(module.bp)
+
+    for name in JOB_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
+    from .jobs import queue
+
+    queue.init_app(app)
 
     from . import cli
 

@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(i18n)
     app.cli.add_command(payments)
+    from .jobs.commands import jobs
+
+    app.cli.add_command(jobs)
 
 
 @click.group()

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .clock import LOCAL_TZ_NAME
+from .jobs.settings import job_settings
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -86,6 +87,7 @@ def load_config(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
         # Host names requests may carry (comma-separated); default: PUBLIC_BASE_URL's host.
         "TRUSTED_HOSTS": _env_list("TRUSTED_HOSTS"),
+        **job_settings(),
     }
 
 

@@ -21,6 +21,8 @@ PACKAGES = (
     "logistics",
     "reports",
     "api",
+    "jobs",
+    "notifications",
 )
 LOCALES = ("zh",)
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2.ext:babel_extract")]
@@ -37,6 +39,8 @@ KEYWORDS = {
     "lazy_pgettext": ((1, "c"), 2),
     "_lp": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
+    # A message kept as data (a job's result) and translated when a page shows it.
+    "N_": None,
 }
 CONTEXT_SEPARATOR = "|"  # `flask i18n fill` and `missing` write "context|msgid"
 

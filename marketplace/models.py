@@ -9,7 +9,9 @@ from .catalog.models import (  # noqa: F401
     ProductPhoto,
     SupplyLot,
 )
+from .catalog.writeoffs import StockWriteOff  # noqa: F401
 from .households.models import Household, IncomeEntry, PovertyLine  # noqa: F401
+from .jobs.models import JobFile, JobRun  # noqa: F401
 from .logistics.models import (  # noqa: F401
     CashMovement,
     Link,
@@ -21,6 +23,11 @@ from .logistics.models import (  # noqa: F401
     Station,
 )
 from .logistics.offline_models import ClientScan  # noqa: F401
+from .notifications.models import (  # noqa: F401
+    Notification,
+    NotificationSetting,
+    SmsMessage,
+)
 from .orders.models import CartItem, Fulfilment, LineAllocation, Order, OrderLine  # noqa: F401
 from .payments.models import Payment, Refund, WebhookEvent  # noqa: F401
 from .regions.models import Region  # noqa: F401

@@ -1,7 +1,18 @@
 """Household registry pages: the list (full for administrators, masked for cooperative
 managers), one household, the CSV/XLSX import and its template, and the poverty lines."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +24,7 @@ from ..extensions import db
 from ..inputs import query_int
 from ..money import fen_to_yuan
 from ..regions.services import villages_choices
-from . import registry_import, services
+from . import background, registry_import, services
 from .forms import HouseholdForm, ImportForm, PovertyLineForm
 from .models import Household
 
@@ -80,8 +91,13 @@ def household_import():
     errors, result = [], None
     if form.validate_on_submit():
         upload = form.file.data
+        data = upload.read()
+        if len(data) > current_app.config.get("BACKGROUND_IMPORT_BYTES", 64 * 1024):
+            # A big file (40,000 rows) is imported by a worker; the run's page shows progress.
+            run_id = background.enqueue_import(upload.filename, data, current_user, g.locale_code)
+            return redirect(url_for("jobs.run_status", run_id=run_id))
         try:
-            result = registry_import.import_households(upload.filename, upload.read())
+            result = registry_import.import_households(upload.filename, data)
         except registry_import.ImportRejected as exc:
             errors = exc.errors
             flash(exc.message, "danger")

@@ -28,6 +28,9 @@ def next_scan(parcel: Parcel) -> NextScan | None:
             return NextScan(route[0], ScanAction.received)
         case ParcelStatus.at_station if i < last:
             return NextScan(route[i], ScanAction.departed)
+        case ParcelStatus.at_station if parcel.return_started_at is not None:
+            # Back at its origin point already (a one-station route): received there.
+            return NextScan(route[i], ScanAction.received)
         case ParcelStatus.at_station if is_express(parcel):
             return NextScan(route[i], ScanAction.handed_to_carrier)
         case ParcelStatus.in_transit:

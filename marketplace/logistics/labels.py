@@ -26,6 +26,7 @@ PARCEL_STATUS_LABELS = {
     ParcelStatus.handed_over: _l("Picked up"),
     ParcelStatus.handed_to_carrier: _l("With the express carrier"),
     ParcelStatus.cancelled: _l("Cancelled"),
+    ParcelStatus.returned: _l("Returned to the cooperative"),
 }
 
 MANIFEST_STATUS_LABELS = {

@@ -114,6 +114,8 @@ class ParcelStatus(StrEnum):
     handed_over = "handed_over"
     handed_to_carrier = "handed_to_carrier"
     cancelled = "cancelled"
+    # Nobody collected it in time: it travelled back and its origin point received it.
+    returned = "returned"
 
 
 class Parcel(db.Model):
@@ -136,6 +138,10 @@ class Parcel(db.Model):
     leg_index: Mapped[int] = mapped_column(default=0)
     eta: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Nobody collected it: the buyer was reminded; then it started back to its origin (the
+    # route and route_links are then the way back; the scans keep the way there).
+    reminded_at: Mapped[datetime | None]
+    return_started_at: Mapped[datetime | None]
 
     fulfilment = relationship("Fulfilment", back_populates="parcel")
     scans = relationship("ParcelScan", order_by="ParcelScan.at", back_populates="parcel")
@@ -154,6 +160,11 @@ class Parcel(db.Model):
     def is_under_way(self) -> bool:
         """Still to reach its buyer: packed, travelling or waiting at the pickup point."""
         return not self.is_handed_over and self.status != ParcelStatus.cancelled
+
+    @property
+    def is_returning(self) -> bool:
+        """On its way back to its origin because nobody collected it."""
+        return self.return_started_at is not None and self.status != ParcelStatus.returned
 
     @property
     def is_in_transit(self) -> bool:

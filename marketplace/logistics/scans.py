@@ -116,7 +116,11 @@ def check_scan(parcel: Parcel, station: Station, action: ScanAction, by) -> None
             reason="out_of_order",
         )
     fulfilment = parcel.fulfilment
-    if action == ScanAction.received and fulfilment.status not in (F.to_pack, F.packed):
+    if (
+        action == ScanAction.received
+        and parcel.return_started_at is None
+        and fulfilment.status not in (F.to_pack, F.packed)
+    ):
         raise Conflict(
             _l(
                 "The order of parcel %(code)s is not paid or was cancelled: keep it at the "
@@ -280,6 +284,12 @@ def _at_station(parcel: Parcel, station: Station, by, at: datetime) -> None:
     last = parcel.leg_index == len(parcel.route) - 1
     parcel.current_station_id = station.id
     fulfilment = parcel.fulfilment
+    if last and parcel.return_started_at is not None:
+        # A parcel nobody collected is back at its origin point.
+        move_parcel(parcel, ParcelStatus.returned, by=by, at=at)
+        sale.return_received(fulfilment, by, at)
+        parcel.eta = at
+        return
     if last and not is_express(parcel):
         move_parcel(parcel, ParcelStatus.ready_for_pickup, by=by, at=at)
         sale.parcel_ready(fulfilment, by, at)

@@ -245,3 +245,37 @@ def can_track(user, parcel: Parcel) -> bool:
         return True
     stations = db.session.scalars(db.select(Station).where(Station.id.in_(parcel.route)))
     return any(operates(user, station) for station in stations)
+
+
+def start_return(parcel: Parcel, by=None, at=None) -> None:
+    """A parcel nobody collected goes back to its origin village point (orders calls this
+    from `return_uncollected`): its route becomes the way back, planned like any other, and
+    it waits at the pickup point for its first run, scanned like any other parcel; the scan
+    at the origin that ends the way back tells orders (`return_received`)."""
+    at = at or utcnow()
+    origin, here = parcel.route[0], parcel.current_station_id or parcel.route[-1]
+    route = plan_route(load_network(), here, origin, cold_chain=False, depart_after=at)
+    move_parcel(parcel, ParcelStatus.at_station, by=by, note="not collected: going back", at=at)
+    parcel.route = list(route.station_ids)
+    parcel.route_links = list(route.link_ids)
+    parcel.leg_index = 0
+    parcel.current_station_id = here
+    parcel.return_started_at = at
+    parcel.eta = route.eta
+    db.session.flush()
+    consolidate(db.session.get(Station, here), now=at)
+
+
+def parcels_to_return(station: Station) -> list[Parcel]:
+    """Parcels going back to their origin that wait at `station` for their next scan."""
+    return list(
+        db.session.scalars(
+            db.select(Parcel)
+            .where(
+                Parcel.current_station_id == station.id,
+                Parcel.return_started_at.is_not(None),
+                Parcel.status == ParcelStatus.at_station,
+            )
+            .order_by(Parcel.return_started_at, Parcel.id)
+        )
+    )

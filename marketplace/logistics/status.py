@@ -8,9 +8,11 @@ P, M = ParcelStatus, ManifestStatus
 PARCEL_TRANSITIONS = {
     # A one-station route (cooperative and buyer share a village point) is ready at once.
     P.awaiting_handover: {P.at_station, P.ready_for_pickup, P.cancelled},
-    P.at_station: {P.in_transit, P.handed_to_carrier, P.cancelled},
-    P.in_transit: {P.at_station, P.ready_for_pickup},
-    P.ready_for_pickup: {P.handed_over},
+    P.at_station: {P.in_transit, P.handed_to_carrier, P.cancelled, P.returned},
+    P.in_transit: {P.at_station, P.ready_for_pickup, P.returned},
+    # Not collected in time: it waits at the pickup point for its way back (start_return).
+    P.ready_for_pickup: {P.handed_over, P.at_station},
+    P.returned: set(),
     P.handed_over: set(),
     P.handed_to_carrier: set(),
     P.cancelled: set(),

@@ -53,6 +53,7 @@ def station_dashboard(station_id: int):
         "logistics/dashboard.html",
         board=today,
         locked=locked_parcels([p.id for p in today.ready]),
+        returns=[(p, services.next_scan(p)) for p in services.parcels_to_return(station)],
         form=ScanForm(),
     )
 

@@ -13,13 +13,16 @@ order for every path).
 
 from flask_babel import lazy_gettext as _l
 
-from ..catalog import stock
+from ..catalog import stock, writeoffs
 from ..catalog.services import can_manage
 from ..clock import utcnow
 from ..errors import Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..households import income
 from ..logistics import services as logistics
+from ..logistics.models import Station
+from ..money import format_fen
+from ..notifications import services as notifications
 from ..payments import cash, refunds
 from ..transaction import verb
 from . import checkout, status
@@ -209,7 +212,8 @@ def _revive(order: Order) -> bool:
 
 def refund_recorded(refund, at=None) -> list:
     """A refund has been paid back (Stripe confirmed it, or cash left the till): reverse the
-    income of the refunded goods if the sale was recognised. Idempotent."""
+    income of the refunded goods if the sale was recognised, and tell the buyer. Idempotent."""
+    _tell_refund(refund)
     if refund.fulfilment_id is None:
         return []
     fulfilment = db.session.get(Fulfilment, refund.fulfilment_id)
@@ -251,9 +255,89 @@ def parcel_departed(fulfilment: Fulfilment, by, at) -> None:
 
 
 def parcel_ready(fulfilment: Fulfilment, by, at) -> None:
-    """The parcel is at its pickup point."""
+    """The parcel is at its pickup point: the buyer is told, with the pickup code by SMS
+    (how a villager who ordered through 代买 without a smartphone learns it)."""
     if fulfilment.status in (F.packed, F.in_transit):
         status.move_fulfilment(fulfilment, F.ready_for_pickup, by=by, at=at)
+        tell_buyer(fulfilment, "parcel_ready")
+
+
+def tell_buyer(fulfilment: Fulfilment, kind: str, **extra) -> None:
+    """Notify the order's buyer (inbox) and text the recipient's or buyer's mobile number
+    about the fulfilment's parcel; sent after the commit, once per kind and parcel."""
+    order, parcel = fulfilment.order, fulfilment.parcel
+    station = parcel.current_station_id and db.session.get(Station, parcel.current_station_id)
+    params = {
+        "parcel": parcel.code,
+        "station": station.name_zh if station else "",
+        "pickup_code": parcel.pickup_code,
+        "order": order.reference,
+        **extra,
+    }
+    notifications.notify(
+        kind,
+        key=str(parcel.id),
+        params=params,
+        user=order.buyer,
+        phone=order.recipient_phone or None,
+        link=f"/orders/{order.id}#{kind}-{parcel.id}",
+    )
+
+
+# --- parcels nobody collects ------------------------------------------------------------
+
+
+@verb
+def return_uncollected(fulfilment: Fulfilment, at=None) -> bool:
+    """Nobody collected the parcel in time: the fulfilment is cancelled, the parcel starts
+    back to its cooperative's village point, money paid online is refunded in full (sent
+    after the commit). The order is cancelled when nothing of it is left to deliver.
+    False (nothing changed) if the parcel is no longer waiting for pickup."""
+    at = at or utcnow()
+    order = lock_sale(fulfilment.order_id, stations=True)
+    fulfilment = db.session.get(Fulfilment, fulfilment.id)
+    if fulfilment.status != F.ready_for_pickup:
+        return False
+    note = "not collected in time"
+    status.move_fulfilment(fulfilment, F.cancelled, note=note, at=at)
+    logistics.start_return(fulfilment.parcel, at=at)
+    refunds.refund_uncollected(fulfilment)
+    live = [f for f in order.fulfilments if f.status != F.cancelled]
+    if not live and order.status == OrderStatus.confirmed:
+        status.move_order(order, OrderStatus.cancelled, note=note)
+        order.cancel_reason = CancelReason.not_collected
+    elif live and all(f.status == F.delivered for f in live):
+        status.move_order(order, OrderStatus.completed, note=note)
+    db.session.flush()
+    tell_buyer(fulfilment, "parcel_returned")
+    return True
+
+
+def return_received(fulfilment: Fulfilment, by, at) -> dict:
+    """The parcel nobody collected is back at its origin point: shelf-stable units go back
+    to the lots they came from; perishable ones are written off (a record each, the units
+    stay counted as having left the lot)."""
+    back, written_off = [], 0
+    for line in fulfilment.lines:
+        perishable = bool(line.product.perishable)
+        for allocation in line.allocations:
+            if allocation.released_at is not None:
+                continue
+            if perishable:
+                writeoffs.write_off(
+                    allocation.lot_id,
+                    allocation.id,
+                    allocation.quantity,
+                    f"perishable, parcel {fulfilment.parcel.code} not collected",
+                    at=at,
+                )
+                written_off += allocation.quantity
+            else:
+                allocation.released_at = at
+                back.append((allocation.lot_id, allocation.quantity))
+    stock.give_back(back)
+    db.session.flush()
+    return {"back": sum(q for _, q in back), "written_off": written_off}
 
 
 def fulfilment_handed_over(fulfilment: Fulfilment, by, at, cash_ref: str | None = None) -> None:
@@ -307,3 +391,15 @@ def recognise_income_if_due(fulfilment: Fulfilment, at=None) -> list:
     for refund in refunds.succeeded_refunds(fulfilment):
         entries.extend(refund_recorded(refund, at=at))
     return entries
+
+
+def _tell_refund(refund) -> None:
+    order = refund.payment.order
+    notifications.notify(
+        "refund",
+        key=str(refund.id),
+        params={"order": order.reference, "amount": format_fen(refund.amount_fen)},
+        user=order.buyer,
+        phone=order.recipient_phone or None,
+        link=f"/orders/{order.id}#refund-{refund.id}",
+    )

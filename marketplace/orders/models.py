@@ -33,6 +33,7 @@ class CancelReason(StrEnum):
     buyer = "buyer"  # the buyer (or the operator who ordered for them) cancelled it
     payment_expired = "payment_expired"  # the time to pay online ran out
     payment_failed = "payment_failed"  # the online payment failed or could not start
+    not_collected = "not_collected"  # every parcel went back: nobody collected it in time
 
 
 class FulfilmentStatus(StrEnum):

@@ -20,7 +20,8 @@ FULFILMENT_TRANSITIONS = {
     F.to_pack: {F.packed, F.cancelled},
     F.packed: {F.in_transit, F.ready_for_pickup, F.cancelled},
     F.in_transit: {F.ready_for_pickup, F.delivered},
-    F.ready_for_pickup: {F.delivered},
+    # Not collected in time: the parcel goes back (orders.actions.return_uncollected).
+    F.ready_for_pickup: {F.delivered, F.cancelled},
     F.delivered: set(),
     F.cancelled: set(),
 }

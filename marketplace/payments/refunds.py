@@ -29,11 +29,13 @@ AUTO_REFUND_EXPIRED = (
 )
 AUTO_REFUND_ALREADY_PAID = "Refunded automatically: this order had already been paid."
 REFUND_CANCELLED = "Refunded in full: the order was cancelled."
+REFUND_NOT_COLLECTED = "Refunded in full: nobody collected the parcel in time."
 AUTO_REFUND_MISMATCH = (
     "Refunded automatically: the amount charged did not match the order, so it was not confirmed."
 )
 _AUTO_REFUND_TEXT = {
     REFUND_CANCELLED: _l("Refunded in full: the order was cancelled."),
+    REFUND_NOT_COLLECTED: _l("Refunded in full: nobody collected the parcel in time."),
     AUTO_REFUND_EXPIRED: _l(
         "Refunded automatically: your payment arrived after the order had expired and its "
         "goods were no longer available."
@@ -247,4 +249,43 @@ def _refund_rest(
     # Nobody waits for these: if Stripe cannot be reached the refund stays pending, and
     # `send_pending_refunds` sends it again with the same key.
     send_after_commit(refund, key, on_unreachable=None)
+    return refund
+
+
+def refund_uncollected(fulfilment: Fulfilment) -> Refund | None:
+    """The full refund of an online-paid fulfilment whose parcel nobody collected (orders'
+    `return_uncollected`, under the sale's lock): pending, sent after the commit with the
+    key `refund-return-<fulfilment>`; if Stripe cannot be reached it stays pending for
+    `payments send-refunds`. Cash orders paid nothing: None."""
+    if fulfilment.order.payment_method != PaymentMethod.stripe:
+        return None
+    amount = refundable_fen(fulfilment)
+    if amount <= 0:
+        return None
+    payment = db.session.scalars(
+        db.select(Payment)
+        .where(
+            Payment.order_id == fulfilment.order_id,
+            Payment.provider == PaymentProvider.stripe,
+            Payment.status == PaymentStatus.succeeded,
+        )
+        .order_by(Payment.id.desc())
+        .with_for_update()
+    ).first()
+    if payment is None:
+        return None
+    amount = min(amount, payment.amount_fen - payment_refunded_fen(payment))
+    if amount <= 0:
+        return None
+    refund = Refund(
+        payment_id=payment.id,
+        fulfilment_id=fulfilment.id,
+        amount_fen=amount,
+        reason=REFUND_NOT_COLLECTED,
+        status=RefundStatus.pending,
+    )
+    db.session.add(refund)
+    db.session.flush()
+    start_refund(refund, note=REFUND_NOT_COLLECTED)
+    send_after_commit(refund, f"refund-return-{fulfilment.id}", on_unreachable=None)
     return refund

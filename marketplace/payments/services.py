@@ -12,6 +12,7 @@ Refunds live in `refunds`, cash at the pickup point in `cash`, Stripe's webhook 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -36,11 +37,20 @@ from .refunds import (  # noqa: F401  (public)
 from .sending import expire_session_after_commit, send_pending_refunds  # noqa: F401
 from .status import move_payment, start_payment
 
-# How long an unpaid online order holds its stock (the Checkout Session's lifetime).
+# How long an unpaid online order holds its stock by default (PAYMENT_HOLD_MINUTES); the
+# `unpaid-orders` job expires it at Stripe and releases the stock once it has passed.
 HOLD = timedelta(minutes=30)
+# Stripe keeps a Checkout Session open at least this long, whatever the hold.
+STRIPE_MIN_LIFETIME = timedelta(minutes=30)
 # Stripe refuses an expires_at less than 30 minutes after it creates the session; the
 # margin covers the request's travel time and clock differences.
 STRIPE_MARGIN = timedelta(minutes=1)
+
+
+def hold() -> timedelta:
+    """How long an unpaid online order holds its stock (PAYMENT_HOLD_MINUTES, 0 allowed)."""
+    minutes = current_app.config.get("PAYMENT_HOLD_MINUTES")
+    return HOLD if minutes is None else timedelta(minutes=int(minutes))
 
 
 def online_payment_available() -> bool:
@@ -140,7 +150,8 @@ def start_checkout(
         status=PaymentStatus.pending,
         amount_fen=order.total_fen,
         currency="cny",
-        expires_at=now + HOLD,
+        expires_at=now + hold(),
+        created_at=now,
     )
     db.session.add(payment)
     db.session.flush()
@@ -167,7 +178,8 @@ def open_session(start: CheckoutStart) -> CheckoutStart:
             success_url=start.success_url,
             cancel_url=start.cancel_url,
             # From the payment, not the clock: a retry sends the very same request.
-            expires_at=payment.expires_at + STRIPE_MARGIN,
+            expires_at=max(payment.expires_at, payment.created_at + STRIPE_MIN_LIFETIME)
+            + STRIPE_MARGIN,
             client_reference_id=order.reference,
             metadata=metadata,
             idempotency_key=f"checkout-{order.reference}-{payment.id}",

@@ -44,6 +44,18 @@ class CheckoutSession:
     payment_intent: str | None
     amount_total: int | None
     expires_at: int | None
+    currency: str | None = None
+
+    def as_event_object(self) -> dict:
+        """The session as a webhook event's data.object, for the handlers that take one."""
+        return {
+            "id": self.id,
+            "status": self.status,
+            "payment_status": self.payment_status,
+            "payment_intent": self.payment_intent,
+            "amount_total": self.amount_total,
+            "currency": self.currency,
+        }
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,7 @@ def _session(session) -> CheckoutSession:
         payment_intent=intent,
         amount_total=obj.get("amount_total"),
         expires_at=obj.get("expires_at"),
+        currency=obj.get("currency"),
     )
 
 

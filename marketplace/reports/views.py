@@ -1,13 +1,14 @@
 """Pages of the reports package: the administrators' reports (page, print view, CSV and
 XLSX exports) and the public impact page. Every page only reads."""
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..accounts.permissions import admin_required
 from ..catalog.models import Cooperative
 from ..extensions import db
 from ..inputs import query_int
-from . import exports
+from . import background, exports
 from .forms import FilterForm
 from .queries import impact as impact_query
 from .queries import statement
@@ -178,3 +179,14 @@ def statement_split_export(cooperative_id: int, fmt: str):
 def impact():
     """Public, de-identified: what the platform brought registered poor households this year."""
     return render_template("reports/impact.html", impact=impact_query.build(_locale()))
+
+
+@bp.post("/reports/households/history.<fmt>")
+@admin_required
+def household_history_export(fmt: str):
+    """Every household's income over the whole history, built by a worker (the run's page
+    shows progress, then the download)."""
+    if fmt not in EXPORTS:
+        abort(404)
+    run_id = background.enqueue_history_export(fmt, current_user, g.locale_code)
+    return redirect(url_for("jobs.run_status", run_id=run_id))

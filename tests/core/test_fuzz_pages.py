@@ -173,6 +173,16 @@ def world(request, create_sale, create_user, create_household):
         f"/reports/statement/{coop}",
         f"/reports/statement/{coop}/export.csv",
     ]
+    # A queued job run and a file a job wrote (their pages are reached from a redirect).
+    from marketplace.jobs import runner
+    from marketplace.jobs.models import JobFile
+
+    run = runner.run_now("reconcile", by=admin)
+    kept = JobFile(name="export.csv", mimetype="text/csv", content=b"a,b\n", owner_id=admin.id)
+    db.session.add(kept)
+    db.session.commit()
+    seeds += [f"/jobs/runs/{run.id}", f"/jobs/runs/{run.id}.json", f"/jobs/files/{kept.id}"]
+    seeds.append("/reports/households")  # the report whose page has the background export
     return {
         "seeds": seeds,
         "anonymous": None,
