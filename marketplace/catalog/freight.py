@@ -109,9 +109,9 @@ def fulfilment_fee(template, province_code: str, weight_g: int, goods_fen: int) 
         return None
     free_over = template.free_over_fen
     free_codes = template.free_province_codes
-    if free_over is not None and goods_fen >= free_over:
-        if free_codes is None or province_code in free_codes:
-            return 0
+    free_here = free_codes is None or province_code in free_codes
+    if free_over is not None and goods_fen >= free_over and free_here:
+        return 0
     rule = next((r for r in template.rules if province_code in r.province_codes), template)
     if weight_g <= rule.first_weight_g:
         return rule.first_fen
@@ -179,7 +179,11 @@ def quote_lines(lines, province_code: str) -> list[Quote]:
         fee = None if template is None else fulfilment_fee(template, province_code, weight, goods)
         quotes.append(
             Quote(
-                cooperative_id, weight, goods, fee, [p.id for p, _ in group],
+                cooperative_id,
+                weight,
+                goods,
+                fee,
+                [p.id for p, _ in group],
                 template.id if template else None,
             )
         )

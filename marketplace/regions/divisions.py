@@ -195,7 +195,5 @@ def chain_errors(province_code, city_code, district_code) -> dict[str, str]:
 def province_names() -> dict[str, tuple[str, str]]:
     """{province code: (name_zh, name_en)} straight from the data file (no database)."""
     return {
-        r["code"]: (r["name_zh"], r["name_en"])
-        for r in division_rows()
-        if r["level"] == "province"
+        r["code"]: (r["name_zh"], r["name_en"]) for r in division_rows() if r["level"] == "province"
     }
