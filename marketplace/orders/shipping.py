@@ -3,7 +3,9 @@ per cooperative to a province (catalog.freight prices it; nothing here writes)."
 
 from dataclasses import dataclass, field
 
+from ..accounts import addresses
 from ..catalog import freight
+from ..regions import divisions
 
 
 @dataclass
@@ -34,3 +36,24 @@ def estimate_product(product, province_code: str | None, quantity: int = 1) -> i
     """The fee of `quantity` of one product sent alone to a province; None if not delivered."""
     (quote,) = freight.quote_lines([(product, quantity)], province_code)
     return quote.shipping_fen
+
+
+def province_choices(locale: str) -> list[tuple[str, str]]:
+    """(code, name) of the 31 provincial units for the estimate forms."""
+    return [(d.code, d.display_name(locale)) for d in divisions.children_of(None)]
+
+
+def province_arg(value, user) -> str | None:
+    """The province asked for (?ship_to=), else the signed-in buyer's default address's."""
+    if isinstance(value, str) and value:
+        division = divisions.get(value)
+        return division.code if division is not None and division.level == "province" else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        address = addresses.default_address(user)
+        return address.province_code if address else None
+    return None
+
+
+def province_name(code: str | None, locale: str) -> str:
+    division = divisions.get(code) if code else None
+    return division.display_name(locale) if division else ""

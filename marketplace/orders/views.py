@@ -113,11 +113,16 @@ def browse():
 @bp.get("/cart")
 def cart():
     summary = carts.summarise_cart(_cart())
+    province = shipping.province_arg(request.args.get("ship_to"), current_user)
     return render_template(
         "orders/cart.html",
         summary=summary,
         line_form=CartLineForm(formdata=None),
         remove_form=RemoveFromCartForm(formdata=None),
+        estimate=shipping.estimate_cart(summary, province),
+        provinces=shipping.province_choices(g.locale_code),
+        ship_to=province,
+        shipping_place=shipping.province_name(province, g.locale_code),
     )
 
 
