@@ -212,6 +212,32 @@ def shipping_or_refuse(quotes: list[Quote]) -> int:
     return sum(q.shipping_fen for q in quotes)
 
 
+def check_product_template(cooperative_id: int, template_id, perishable: bool):
+    """The template id a product may use (None: the default), or DomainError naming the
+    field: one of its cooperative's templates; a cold-chain one for perishable goods."""
+    template = None
+    if template_id:
+        template = db.session.get(FreightTemplate, template_id)
+        if template is None or template.cooperative_id != cooperative_id:
+            raise DomainError(
+                _l("Choose one of the cooperative's freight templates."),
+                field="freight_template_id",
+            )
+    elif perishable:
+        template = default_template(cooperative_id, cold_chain=True)
+        if template is None:
+            raise DomainError(
+                _l("Perishable goods need a cold-chain freight template: create one first."),
+                field="freight_template_id",
+            )
+    if perishable and not template.cold_chain:
+        raise DomainError(
+            _l("Perishable goods must use a cold-chain freight template."),
+            field="freight_template_id",
+        )
+    return template_id or None
+
+
 # --- managing templates -----------------------------------------------------------------
 
 

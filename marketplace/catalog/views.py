@@ -130,4 +130,4 @@ def photo(filename: str):
     return send_from_directory(photos.photo_dir(), filename, max_age=365 * 24 * 3600)
 
 
-from . import admin_pages, manager_pages  # noqa: E402,F401  (routes on `bp`)
+from . import admin_pages, freight_pages, manager_pages  # noqa: E402,F401  (routes on `bp`)
