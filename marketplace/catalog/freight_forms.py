@@ -46,7 +46,7 @@ class RuleForm(SubForm):
 
 
 class FreightTemplateForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Template name"), validators=[DataRequired(), Length(max=60)])
     cold_chain = BooleanField(_l("Cold chain (for perishable goods)"))
     is_default = BooleanField(_l("The cooperative's default template"))
     first_weight_g = IntegerField(_l("First weight (g)"), validators=GRAMS, default=1000)

@@ -69,7 +69,7 @@ class RemoveFromCartForm(BaseForm):
 
 class CheckoutForm(BaseForm):
     delivery = RadioField(
-        _l("Delivery"),
+        _l("How you receive the order"),
         choices=[
             (Delivery.pickup.value, _l("Pick up at a village point")),
             (Delivery.express.value, _l("Deliver to my address")),
