@@ -91,11 +91,16 @@ def english_name(name_zh: str, code: str = "") -> str:
         return PROVINCE_EN[code]
     if name_zh in GROUP_EN:
         return GROUP_EN[name_zh]
+    # Pinyin of the whole name, so phrases read right (朝阳区 chaoyang, not zhaoyang).
+    syllables = lazy_pinyin(name_zh)
     for suffix, kind in _SUFFIXES:
         if name_zh.endswith(suffix) and len(name_zh) > len(suffix):
-            proper = "".join(lazy_pinyin(name_zh[: -len(suffix)]))
+            if len(syllables) == len(name_zh):
+                proper = "".join(syllables[: -len(suffix)])
+            else:
+                proper = "".join(lazy_pinyin(name_zh[: -len(suffix)]))
             return f"{proper.capitalize()} {kind}"[:100]
-    return "".join(lazy_pinyin(name_zh)).capitalize()[:100]
+    return "".join(syllables).capitalize()[:100]
 
 
 def _six(code: str) -> str:

@@ -4,7 +4,9 @@
 document.querySelectorAll("form[data-address-form]").forEach(function (form) {
   var url = form.dataset.divisionsUrl;
   var chooseButton = form.querySelector("[data-choose]");
+  var help = form.querySelector("[data-choose-help]");
   if (chooseButton) { chooseButton.hidden = true; }
+  if (help) { help.hidden = true; }
   function clear(select) {
     while (select.options.length > 1) { select.remove(1); }
     select.value = "";
@@ -27,7 +29,10 @@ document.querySelectorAll("form[data-address-form]").forEach(function (form) {
           });
           next.disabled = false;
         })
-        .catch(function () { if (chooseButton) { chooseButton.hidden = false; } });
+        .catch(function () {
+          if (chooseButton) { chooseButton.hidden = false; }
+          if (help) { help.hidden = false; }
+        });
     });
   });
 });

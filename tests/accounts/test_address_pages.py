@@ -25,8 +25,8 @@ def test_adding_an_address_level_by_level_without_javascript(client, auth, creat
                               "province_code": "620000", "city_code": "620100",
                               "district_code": "620102", "submit": "1"})  # fmt: skip
     assert "mainland China mobile number" in wrong_phone.text
-    saved = client.post("/account/addresses/new", data={**form, "province_code": "620000",
-                        "city_code": "620100", "district_code": "620102", "submit": "1"})  # fmt: skip
+    lanzhou = {"province_code": "620000", "city_code": "620100", "district_code": "620102"}
+    saved = client.post("/account/addresses/new", data={**form, **lanzhou, "submit": "1"})
     assert saved.status_code == 302
     address = db.session.scalar(db.select(Address))
     assert (address.phone, address.is_default) == ("13912345678", True)
