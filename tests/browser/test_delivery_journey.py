@@ -112,3 +112,39 @@ def test_a_new_buyer_adds_an_address_sees_the_fee_and_reaches_payment(
         assert session["amount_total"] == 3000 + 3 * 1200 + 3400
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_cascading_selects_work_without_javascript(
+    lang, live_server, browser, screenshot, create_user
+):
+    create_user(email="new@example.com", name="新买家")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="zh-CN" if lang == "zh" else "en-US",
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(live_server + "/login?next=/account/addresses/new")
+        page.fill("#login", "new@example.com")
+        page.fill("#password", "linxia-demo")
+        page.click("#submit")
+        page.fill("#recipient", "王芳")
+        page.fill("#phone", "13912345678")
+        page.fill("#street", "东岗西路1号")
+        page.select_option("#province_code", "620000")
+        page.click("[data-testid=choose-division]")
+        page.select_option("#city_code", "620100")
+        page.click("[data-testid=choose-division]")
+        page.select_option("#district_code", "620102")
+        assert page.input_value("#street") == "东岗西路1号"  # nothing typed is lost
+        assert fits_the_phone(page)
+        screenshot(page, f"{lang}-no-js-address")
+        page.click("[data-testid=save-address]")
+        assert page.locator("[data-testid=address]").count() == 1
+        assert "139****5678" in page.locator("[data-testid=address]").inner_text()
+        screenshot(page, f"{lang}-no-js-address-book")
+    finally:
+        context.close()
