@@ -146,7 +146,7 @@ def test_a_shipping_quote_per_cooperative(api_as, network, goods, templates):
     assert refused["lines"] == [{"product_id": goods.lily.id}]
 
 
-def test_express_and_cash_is_refused(api_as, network, goods, templates):
+def test_express_and_cash_is_refused(api_as, network, goods, templates, stripe_standin):
     status, body = api_as(network.buyer).post(
         "/orders",
         {
@@ -157,6 +157,21 @@ def test_express_and_cash_is_refused(api_as, network, goods, templates):
         },
     )
     assert (status, list(body["fields"])) == (400, ["payment_method"])
+    tibet = {**ADDRESS, "province_code": "540000", "city_code": "540100", "district_code": "540102"}
+    status, body = api_as(network.buyer).post(
+        "/orders",
+        {
+            "lines": [{"product_id": goods.lily.id, "quantity": 1}],
+            "delivery": "express",
+            "address": tibet,
+            "payment_method": "stripe",
+        },
+    )
+    assert (status, body["error"], body["lines"]) == (
+        409,
+        "not_delivered",
+        [{"product_id": goods.lily.id}],
+    )
 
 
 def _pay_express(api_as, network, goods, stripe_standin, send_event, lily=2, apple=1):
