@@ -17,8 +17,10 @@ DEMO_LOADERS = (
     "logistics.demo",
     "households.demo",
     "catalog.demo",
+    "catalog.demo_freight",
     "orders.demo",
     "orders.demo_deliveries",
+    "orders.demo_express",
     "payments.demo",
     "reports.demo",
 )

@@ -1,6 +1,8 @@
 """Imports every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
+from .accounts.addresses import Address  # noqa: F401
 from .accounts.models import ApiToken, Role, User, UserRole  # noqa: F401
+from .catalog.freight import FreightRule, FreightTemplate  # noqa: F401
 from .catalog.models import (  # noqa: F401
     Category,
     Cooperative,
@@ -30,5 +32,6 @@ from .notifications.models import (  # noqa: F401
 )
 from .orders.models import CartItem, Fulfilment, LineAllocation, Order, OrderLine  # noqa: F401
 from .payments.models import Payment, Refund, WebhookEvent  # noqa: F401
+from .regions.divisions import Division  # noqa: F401
 from .regions.models import Region  # noqa: F401
 from .status import StatusEvent  # noqa: F401

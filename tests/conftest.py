@@ -85,7 +85,7 @@ def _migrated(database_url, upload_dir):
     return True
 
 
-KEEP_TABLES = {"alembic_version", "regions"}
+KEEP_TABLES = {"alembic_version", "regions", "divisions"}
 
 
 def _empty_database() -> None:

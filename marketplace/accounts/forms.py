@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -99,4 +107,44 @@ class RolesForm(BaseForm):
     submit = SubmitField(_l("Save roles"))
 
 
-__all__ = ["PHONE_RE", "ChangePasswordForm", "LoginForm", "RegisterForm", "RolesForm"]
+class AddressForm(BaseForm):
+    """A delivery address; the service checks the phone and the division chain."""
+
+    recipient = StringField(
+        _l("Recipient"),
+        validators=[DataRequired(), Length(max=50)],
+        render_kw={"autocomplete": "name"},
+    )
+    phone = StringField(
+        _l("Mobile number"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+    province_code = SelectField(_l("Province"), validate_choice=False)
+    city_code = SelectField(_l("City"), validate_choice=False)
+    district_code = SelectField(_l("District"), validate_choice=False)
+    choose = SubmitField(_l("Choose"))
+    street = StringField(
+        _l("Street address"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Street, building, unit and room number."),
+        render_kw={"autocomplete": "street-address"},
+    )
+    is_default = BooleanField(_l("Use as my default address"))
+    next = HiddenField()
+    submit = SubmitField(_l("Save address"))
+
+
+class ConfirmAddressForm(BaseForm):
+    """The CSRF token of the delete and make-default buttons."""
+
+
+__all__ = [
+    "PHONE_RE",
+    "AddressForm",
+    "ChangePasswordForm",
+    "ConfirmAddressForm",
+    "LoginForm",
+    "RegisterForm",
+    "RolesForm",
+]

@@ -141,3 +141,6 @@ def user_roles(user_id: int):
         flash(_("Roles of %(name)s saved.", name=user.name), "success")
         return redirect(url_for("accounts.user_list"))
     return render_template("accounts/user_roles.html", form=form, user=user)
+
+
+from . import address_pages  # noqa: E402, F401  (the address book's routes on `bp`)

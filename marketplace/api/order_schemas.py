@@ -3,7 +3,7 @@ for the shared building blocks; openapi.py puts both sets in the document)."""
 
 from ..catalog.lots import GRADES
 from ..logistics.models import ParcelStatus, ScanAction, StationKind
-from ..orders.models import FulfilmentStatus, OrderStatus, PaymentMethod
+from ..orders.models import Delivery, FulfilmentStatus, OrderStatus, PaymentMethod
 from .params import MAX_INT
 from .schemas import (
     BOOL,
@@ -35,7 +35,8 @@ ORDER_FIELDS = {
     "status": enum(OrderStatus),
     "payment_method": enum(PaymentMethod),
     "total_fen": COUNT,
-    "pickup_station_id": INT,
+    "pickup_station_id": {"type": ["integer", "null"], "description": "Null for express."},
+    "delivery": enum(Delivery),
     "created_at": TIMESTAMP,
 }
 
@@ -43,6 +44,7 @@ ORDER = {
     **ORDER_FIELDS,
     "goods_fen": COUNT,
     "shipping_fen": COUNT,
+    "address": {"anyOf": [ref("ShipAddress"), {"type": "null"}]},
     "lines": {"type": "array", "items": ref("OrderLine")},
     "fulfilments": {"type": "array", "items": ref("Fulfilment")},
     "payment": ref("Payment"),
@@ -117,10 +119,17 @@ ORDER_SCHEMAS = {
                 "minItems": 1,
                 "maxItems": 100,
             },
-            "pickup_station_id": {**ID, "description": "An active village point."},
+            "pickup_station_id": {**ID, "description": "An active village point (pickup)."},
             "payment_method": enum(PaymentMethod),
+            "delivery": {
+                **enum(Delivery),
+                "description": "pickup (default) or express to `address_id` / `address`; "
+                "express is paid with stripe only.",
+            },
+            "address_id": {**ID, "description": "One of the caller's addresses (express)."},
+            "address": ref("AddressInput"),
         },
-        required=("lines", "pickup_station_id", "payment_method"),
+        required=("lines", "payment_method"),
     ),
     "CancelRequest": open_obj({"reason": nullable({"type": "string", "maxLength": 500})}),
     "OrderLine": obj(
@@ -142,6 +151,8 @@ ORDER_SCHEMAS = {
             "cooperative_name": TEXT,
             "status": enum(FulfilmentStatus),
             "goods_fen": COUNT,
+            "shipping_fen": COUNT,
+            "delivery": enum(Delivery),
             "amount_due_fen": {**COUNT, "description": "Cash to pay at pickup; 0 once paid."},
             "parcel_code": NULLABLE_TEXT,
             "parcel_status": nullable(enum(ParcelStatus)),

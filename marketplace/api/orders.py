@@ -4,17 +4,19 @@ one order with its parcels' routes and timeline, and cancelling it."""
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from ..catalog.freight import NotDelivered
 from ..errors import DomainError
 from ..extensions import db
 from ..logistics.models import Station
 from ..orders import actions as orders
 from ..orders import queries
-from ..orders.models import Order, OrderStatus, PaymentMethod
+from ..orders.models import Delivery, Order, OrderStatus, PaymentMethod
 from ..payments import services as payments
 from ..status import StatusEvent
 from ..transaction import after_commit
 from ..urls import external_url
 from .auth import current_api_user, token_required
+from .delivery import not_delivered_error, ship_to_from_body
 from .errors import ApiError, Invalid, error_response
 from .params import (
     MAX_INT,
@@ -71,18 +73,32 @@ def _start_checkout(order: Order) -> payments.CheckoutStart:
 def place_order():
     """Order products picked up at a village point; one parcel per cooperative. 201."""
     body = json_body()
-    only_fields(body, ("lines", "pickup_station_id", "payment_method"))
+    only_fields(
+        body,
+        ("lines", "pickup_station_id", "payment_method", "delivery", "address_id", "address"),
+    )
     items = _items(body)
-    station_id = int_field(body, "pickup_station_id", minimum=1)
+    delivery = choice_field(body, "delivery", [d.value for d in Delivery], required=False)
+    delivery = delivery or Delivery.pickup
     method = choice_field(body, "payment_method", [m.value for m in PaymentMethod])
+    station, ship_to = None, None
+    if delivery == Delivery.express:
+        if method == PaymentMethod.cash_at_pickup:
+            message = _l("Delivery to an address is paid online; cash is only for pickup.")
+            raise Invalid({"payment_method": message})
+        ship_to = ship_to_from_body(body)
+    else:
+        station_id = int_field(body, "pickup_station_id", minimum=1)
+        station = db.session.get(Station, station_id)
+        if station is None:
+            raise Invalid({"pickup_station_id": _l("There is no such station.")})
     if method == PaymentMethod.stripe and not payments.online_payment_available():
         raise Invalid({"payment_method": _l("Online payment is not available.")})
-    station = db.session.get(Station, station_id)
-    if station is None:
-        raise Invalid({"pickup_station_id": _l("There is no such station.")})
     user = current_api_user()
     try:
-        order = orders.place_order(user, items, station, method)
+        order = orders.place_order(user, items, station, method, delivery=delivery, address=ship_to)
+    except NotDelivered as exc:
+        raise not_delivered_error(exc) from None
     except orders.InsufficientStock as exc:
         lines = [
             {"product_id": s["product_id"], "available_qty": s["available"]} for s in exc.shortages

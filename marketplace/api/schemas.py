@@ -72,6 +72,10 @@ PRODUCT_FIELDS = {
     "available_qty": COUNT,
     "ovop": {"type": "boolean", "description": "A 'one village, one product' speciality."},
     "perishable": BOOL,
+    "freight_template_id": {
+        "type": ["integer", "null"],
+        "description": "The cooperative's freight template it ships with; null: the default.",
+    },
     "households_count": {
         "type": "integer",
         "minimum": 0,

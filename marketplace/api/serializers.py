@@ -77,6 +77,7 @@ def product_json(product: Product, available_qty: int, households_count: int) ->
         "available_qty": int(available_qty),
         "ovop": product.ovop,
         "perishable": product.perishable,
+        "freight_template_id": product.freight_template_id,
         "households_count": int(households_count),
         "cooperative": {
             "id": product.cooperative.id,
@@ -192,6 +193,8 @@ def fulfilment_json(fulfilment: Fulfilment, stations, viewer) -> dict:
         "cooperative_name": fulfilment.cooperative.display_name(locale()),
         "status": str(fulfilment.status),
         "goods_fen": fulfilment.goods_fen,
+        "shipping_fen": fulfilment.shipping_fen,
+        "delivery": str(fulfilment.order.delivery),
         "amount_due_fen": fulfilment.amount_due_fen,
         "parcel_code": parcel.code if parcel else None,
         "parcel_status": str(parcel.status) if parcel else None,
@@ -224,7 +227,26 @@ def order_summary_json(order: Order) -> dict:
         "payment_method": str(order.payment_method),
         "total_fen": order.total_fen,
         "pickup_station_id": order.pickup_station_id,
+        "delivery": str(order.delivery),
         "created_at": iso_datetime(order.created_at),
+    }
+
+
+def ship_address_json(order: Order, viewer) -> dict | None:
+    """An express order's delivery address as placed; the phone in full for the buyer only."""
+    if not order.is_express:
+        return None
+    mine = viewer is not None and viewer.id == order.buyer_id
+    return {
+        "recipient": order.ship_recipient,
+        "phone": order.ship_phone if mine else order.ship_phone_masked,
+        "province_code": order.ship_province_code,
+        "province_name": order.ship_province_name,
+        "city_code": order.ship_city_code,
+        "city_name": order.ship_city_name,
+        "district_code": order.ship_district_code,
+        "district_name": order.ship_district_name,
+        "street": order.ship_street,
     }
 
 
@@ -235,6 +257,7 @@ def order_json(order: Order, viewer, checkout_url: str | None = None) -> dict:
         **order_summary_json(order),
         "goods_fen": order.goods_fen,
         "shipping_fen": order.shipping_fen,
+        "address": ship_address_json(order, viewer),
         "lines": [
             {
                 "product_id": line.product_id,

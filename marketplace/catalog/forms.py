@@ -106,12 +106,21 @@ class ProductForm(BaseForm):
     )
     ovop = BooleanField(_l("One village, one product (一村一品)"))
     perishable = BooleanField(_l("Perishable: needs cold chain"))
+    freight_template_id = SelectField(
+        _l("Freight template"),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validate_choice=False,
+        description=_l("How delivery to an address is priced; perishable goods need cold chain."),
+    )
     submit = SubmitField(_l("Save product"))
 
-    def __init__(self, *args, categories=(), locale="zh", **kwargs):
+    def __init__(self, *args, categories=(), locale="zh", templates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.category_id.choices = [(c.id, c.display_name(locale)) for c in categories]
         self.unit.choices = [(u.code, u.label) for u in UNITS.values()]
+        self.freight_template_id.choices = [("", _l("The cooperative's default"))] + [
+            (t.id, f"{t.name}{' ❄' if t.cold_chain else ''}") for t in templates
+        ]
 
     def validate_photos(self, field):
         """Count and size the files before anything decodes them (one form once held 230)."""
@@ -150,6 +159,7 @@ class ProductForm(BaseForm):
             "description_en": self.description_en.data,
             "ovop": self.ovop.data,
             "perishable": self.perishable.data,
+            "freight_template_id": self.freight_template_id.data,
         }
 
 

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..households import services as households
 from ..inputs import query_int
 from ..urls import external_url
-from . import categories, lots, photos, services
+from . import categories, freight, lots, photos, services
 from .forms import ConfirmForm, LotForm, ProductForm, VoidLotForm
 from .models import Cooperative, Product, ProductPhoto, ProductStatus, SupplyLot
 from .views import bp
@@ -70,9 +70,12 @@ def _uploads(form: ProductForm) -> list[tuple[str, bytes]]:
     return [(f.filename, f.read()) for f in (form.photos.data or []) if f and f.filename]
 
 
-def _product_form(product: Product | None) -> ProductForm:
+def _product_form(product: Product | None, cooperative: Cooperative) -> ProductForm:
     form = ProductForm(
-        obj=product, categories=categories.list_categories(), locale=str(get_locale() or "zh")
+        obj=product,
+        categories=categories.list_categories(),
+        locale=str(get_locale() or "zh"),
+        templates=freight.templates_of(cooperative.id),
     )
     if product is not None and not form.is_submitted():
         form.price.data = f"{product.price_fen / 100:.2f}"
@@ -94,7 +97,7 @@ def product_edit(product_id: int):
 
 
 def _save_product(cooperative: Cooperative, product: Product | None):
-    form = _product_form(product)
+    form = _product_form(product, cooperative)
     error = None
     if form.validate_on_submit():
         try:
@@ -102,7 +105,10 @@ def _save_product(cooperative: Cooperative, product: Product | None):
                 cooperative, product, form.values(), by=current_user, uploads=_uploads(form)
             )
         except DomainError as exc:
-            error = exc.message
+            if exc.details.get("field") == "freight_template_id":
+                form.freight_template_id.errors = [str(exc.message)]
+            else:
+                error = exc.message
         else:
             flash(_("Product %(name)s saved.", name=saved.name_zh), "success")
             return redirect(url_for("catalog.product_edit", product_id=saved.id))

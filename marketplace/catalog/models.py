@@ -98,6 +98,8 @@ class Product(db.Model):
     description_en: Mapped[str | None] = mapped_column(Text)
     ovop: Mapped[bool] = mapped_column(default=False)
     perishable: Mapped[bool] = mapped_column(default=False)
+    # One of the cooperative's freight templates; NULL: its default (catalog/freight.py).
+    freight_template_id: Mapped[int | None] = mapped_column(ForeignKey("freight_templates.id"))
     status: Mapped[ProductStatus] = mapped_column(
         Enum(ProductStatus, native_enum=False, length=20), default=ProductStatus.draft, index=True
     )

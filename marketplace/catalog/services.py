@@ -14,7 +14,7 @@ from ..households.services import manager_townships
 from ..regions.models import Region
 from ..status import record_initial_status, transition
 from ..transaction import verb
-from . import cooperatives, photos, stock
+from . import cooperatives, freight, photos, stock
 from .models import Category, Cooperative, LotContribution, Product, ProductStatus, SupplyLot
 from .stock import available_quantities  # noqa: F401  (public here too: pages and the API)
 
@@ -175,6 +175,10 @@ def save_product(
         raise Forbidden(_l("This product belongs to another cooperative."))
     for key in PRODUCT_FIELDS:
         setattr(product, key, values.get(key))
+    if "freight_template_id" in values:
+        product.freight_template_id = freight.check_product_template(
+            cooperative.id, values["freight_template_id"], bool(values.get("perishable"))
+        )
     db.session.flush()
     if created:
         record_initial_status(product, "product", by=by)

@@ -5,6 +5,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    g,
     redirect,
     render_template,
     request,
@@ -15,8 +16,9 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..regions import divisions
 from ..urls import external_url
-from . import lots, photos, services
+from . import freight, lots, photos, services
 from .models import Cooperative, Product
 
 bp = Blueprint("catalog", __name__)
@@ -63,7 +65,26 @@ def product_detail(product_id: int):
         supported=services.supported_households(product),
         recent_lots=lots.recent_lots(product),
         can_edit=can_edit,
+        **_shipping_estimate(product),
     )
+
+
+def _shipping_estimate(product: Product) -> dict:
+    """The product page's small GET form: the fee of one unit to a chosen province."""
+    locale = getattr(g, "locale_code", "zh")
+    provinces = divisions.children_of(None)
+    code = request.args.get("ship_to") or ""
+    chosen = next((p for p in provinces if p.code == code), None)
+    fee = None
+    if chosen is not None:
+        (quote,) = freight.quote_lines([(product, 1)], chosen.code)
+        fee = quote.shipping_fen
+    return {
+        "ship_provinces": [(p.code, p.display_name(locale)) for p in provinces],
+        "ship_to": chosen.code if chosen else "",
+        "ship_place": chosen.display_name(locale) if chosen else "",
+        "ship_fee": fee,
+    }
 
 
 def _traceable_lot(code: str):
@@ -109,4 +130,4 @@ def photo(filename: str):
     return send_from_directory(photos.photo_dir(), filename, max_age=365 * 24 * 3600)
 
 
-from . import admin_pages, manager_pages  # noqa: E402,F401  (routes on `bp`)
+from . import admin_pages, freight_pages, manager_pages  # noqa: E402,F401  (routes on `bp`)

@@ -38,6 +38,7 @@ NEIGHBOURS = {
     ("622924", "622926"): 40,
 }
 EXPRESS_CARRIER = "EMS 中国邮政速递 (示例)"
+COLD_EXPRESS_CARRIER = "顺丰冷运 SF cold chain (示例)"
 # Sample Village 1 of Chenjing (陈井镇), where the catalog demo puts the lily cooperative.
 LILY_VILLAGE = "622923106201"
 OPERATOR_VILLAGE_COUNTY = "622923"  # Yongjing: the lily cooperative's county
@@ -165,6 +166,11 @@ def load(scale: str = "demo") -> str:
         build.link(
             centre, None, at=time(17), weekdays="1234567", km=0, run_fen=1000, kg_fen=800,
             minutes=48 * 60, cold=False, carrier=EXPRESS_CARRIER,
+        )  # fmt: skip
+        # A cold-chain express hand-over (dearer) for perishable goods sent to an address.
+        build.link(
+            centre, None, at=time(17), weekdays="1234567", km=0, run_fen=3000, kg_fen=1500,
+            minutes=36 * 60, cold=True, carrier=COLD_EXPRESS_CARRIER,
         )  # fmt: skip
     db.session.flush()
     _assign_operators(build, operator_village)

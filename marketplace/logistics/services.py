@@ -55,6 +55,13 @@ def find_parcel(code: str) -> Parcel | None:
     return db.session.scalar(db.select(Parcel).where(Parcel.code == normalise_code(code)))
 
 
+def _destination_label(pickup_station):
+    """The pickup point's name, or (express, no pickup point) the county's express carrier."""
+    if pickup_station is None:
+        return _l("the express carrier at the county centre")
+    return station_label(pickup_station)
+
+
 def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parcel:
     """Create the parcel of a fulfilment: the cheapest route from the cooperative's home
     station to the pickup point (or, with `express`, to an express carrier hand-over), cold
@@ -86,7 +93,7 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
                 "Perishable goods from %(cooperative)s cannot reach %(station)s by cold chain. "
                 "Please choose another pickup point.",
                 cooperative=cooperative.name_zh,
-                station=station_label(pickup_station),
+                station=_destination_label(pickup_station),
             )
         ) from exc
     except NoRoute as exc:
@@ -95,7 +102,7 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
                 "Parcels from %(cooperative)s cannot reach %(station)s. "
                 "Please choose another pickup point.",
                 cooperative=cooperative.name_zh,
-                station=station_label(pickup_station),
+                station=_destination_label(pickup_station),
             )
         ) from exc
     parcel = Parcel(

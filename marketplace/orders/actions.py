@@ -31,6 +31,7 @@ from .checkout import InsufficientStock  # noqa: F401  (public: views and the AP
 from .locks import lock_sale
 from .models import (
     CancelReason,
+    Delivery,
     Fulfilment,
     FulfilmentStatus,
     LineAllocation,
@@ -58,18 +59,29 @@ def place_order(
     recipient_name=None,
     recipient_phone=None,
     now=None,
+    delivery=Delivery.pickup,
+    address=None,
 ) -> Order:
-    """Place one order for [(product_id, quantity)], picked up at a village point.
+    """Place one order for [(product_id, quantity)], picked up at a village point, or with
+    `delivery="express"` sent to `address` (an address-book `Address` or its snapshot dict,
+    `pickup_station` then None) and paid online, shipping per cooperative's freight template.
 
     Stock is taken FIFO from lots; on InsufficientStock (or a pickup point the network
-    cannot reach) nothing of this call remains. Cash orders start confirmed, online ones
-    pending_payment.
+    cannot reach, or NotDelivered) nothing of this call remains. Cash orders start
+    confirmed, online ones pending_payment.
     """
     now = now or utcnow()
     method = checkout.payment_method(payment_method)
+    delivery = checkout.delivery_choice(delivery, method)
     requested = checkout.requested_quantities(items)
-    checkout.check_pickup_point(pickup_station)
+    if delivery == Delivery.express:
+        ship_to = checkout.ship_to(address)
+    else:
+        checkout.check_pickup_point(pickup_station)
     products = checkout.products_for_sale(requested)
+    shipping = {}
+    if delivery == Delivery.express:
+        shipping = checkout.shipping_by_cooperative(products, requested, ship_to)
     try:
         taken = stock.take_stock(requested)
     except stock.StockShort as short:
@@ -80,7 +92,8 @@ def place_order(
         placed_by_id=placed_by.id if placed_by else None,
         recipient_name=recipient_name,
         recipient_phone=recipient_phone,
-        pickup_station_id=pickup_station.id,
+        pickup_station_id=pickup_station.id if delivery == Delivery.pickup else None,
+        delivery=delivery,
         payment_method=method,
         status=(
             OrderStatus.confirmed
@@ -89,18 +102,27 @@ def place_order(
         ),
         created_at=now,
     )
-    checkout.write_order(order, products, requested, taken, pickup_station, placed_by or buyer)
+    if delivery == Delivery.express:
+        for key, value in ship_to.items():
+            setattr(order, f"ship_{key}", value)
+    checkout.write_order(
+        order, products, requested, taken, pickup_station, placed_by or buyer, shipping=shipping
+    )
     return order
 
 
 @verb
-def checkout_cart(buyer, pickup_station, payment_method, now=None) -> Order:
+def checkout_cart(
+    buyer, pickup_station, payment_method, now=None, *, delivery=Delivery.pickup, address=None
+) -> Order:
     """Place an order for everything in the buyer's cart and empty the cart."""
     cart = AccountCart(buyer)
     items = sorted(cart.quantities().items())
     if not items:
         raise DomainError(_l("Your cart is empty."))
-    order = place_order(buyer, items, pickup_station, payment_method, now=now)
+    order = place_order(
+        buyer, items, pickup_station, payment_method, now=now, delivery=delivery, address=address
+    )
     cart.clear()
     return order
 

@@ -11,7 +11,8 @@ from uuid import uuid4
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ..catalog import stock
+from ..accounts import addresses
+from ..catalog import freight, stock
 from ..catalog.models import Product, ProductStatus
 from ..clock import local_date
 from ..errors import Conflict, DomainError
@@ -20,7 +21,14 @@ from ..logistics import services as logistics
 from ..logistics.models import StationKind
 from ..status import record_initial_status
 from .labels import shown_name
-from .models import Fulfilment, FulfilmentStatus, LineAllocation, OrderLine, PaymentMethod
+from .models import (
+    Delivery,
+    Fulfilment,
+    FulfilmentStatus,
+    LineAllocation,
+    OrderLine,
+    PaymentMethod,
+)
 
 # Refusals name the argument at fault in `details["field"]` (payment_method, items,
 # pickup_station) so the API can say which request field was wrong.
@@ -54,6 +62,37 @@ def payment_method(value) -> PaymentMethod:
         return PaymentMethod(value)
     except ValueError:
         raise DomainError(_l("Choose a way to pay."), field="payment_method") from None
+
+
+def delivery_choice(value, method: PaymentMethod) -> Delivery:
+    """Pickup or express (DomainError naming the field); express is paid online only."""
+    try:
+        delivery = Delivery(value or Delivery.pickup)
+    except ValueError:
+        raise DomainError(_l("Choose pickup or delivery."), field="delivery") from None
+    if delivery == Delivery.express and method == PaymentMethod.cash_at_pickup:
+        raise DomainError(
+            _l("Delivery to an address is paid online; cash is only for pickup."),
+            field="payment_method",
+        )
+    return delivery
+
+
+def ship_to(address) -> dict:
+    """The snapshot of the delivery address (an Address or an already made snapshot)."""
+    if address is None:
+        raise DomainError(_l("Choose an address to deliver to."), field="address")
+    if isinstance(address, dict):
+        return address
+    return addresses.snapshot(address)
+
+
+def shipping_by_cooperative(products, requested, ship: dict) -> dict[int, int]:
+    """{cooperative_id: shipping fen} to the address's province, or NotDelivered (409)."""
+    lines = [(products[pid], quantity) for pid, quantity in requested.items()]
+    quotes = freight.quote_lines(lines, ship["province_code"])
+    freight.shipping_or_refuse(quotes)
+    return {q.cooperative_id: q.shipping_fen for q in quotes}
 
 
 def requested_quantities(items) -> dict[int, int]:
@@ -117,8 +156,13 @@ def shortages(products, requested, available) -> list[dict]:
     ]
 
 
-def write_order(order, products, requested, taken, pickup_station, actor) -> None:
-    """Write the order's fulfilments (one per cooperative), lines, allocations and parcels."""
+def write_order(order, products, requested, taken, pickup_station, actor, shipping=None) -> None:
+    """Write the order's fulfilments (one per cooperative), lines, allocations and parcels.
+
+    `shipping` = {cooperative_id: fen} for an express order; its parcels are planned to the
+    express hand-over at a county centre.
+    """
+    shipping = shipping or {}
     cash = order.payment_method == PaymentMethod.cash_at_pickup
     db.session.add(order)
     db.session.flush()
@@ -151,7 +195,7 @@ def write_order(order, products, requested, taken, pickup_station, actor) -> Non
             for lot_id, units in taken[product.id]:
                 line.allocations.append(LineAllocation(lot_id=lot_id, quantity=units))
         fulfilment.goods_fen = sum(line.line_fen for line in fulfilment.lines)
-        fulfilment.shipping_fen = 0  # shipping is not charged yet
+        fulfilment.shipping_fen = shipping.get(cooperative_id, 0)
         # Owed until paid: in cash at pickup, or online (mark_paid sets it to 0).
         fulfilment.amount_due_fen = fulfilment.goods_fen + fulfilment.shipping_fen
     order.goods_fen = sum(f.goods_fen for f in order.fulfilments)
@@ -162,5 +206,8 @@ def write_order(order, products, requested, taken, pickup_station, actor) -> Non
     record_initial_status(order, "order", by=actor)
     for fulfilment in order.fulfilments:
         record_initial_status(fulfilment, "fulfilment", by=actor)
-        logistics.plan_parcel(fulfilment, pickup_station, now=order.created_at)
+        if order.delivery == Delivery.express:
+            logistics.plan_parcel(fulfilment, None, now=order.created_at, express=True)
+        else:
+            logistics.plan_parcel(fulfilment, pickup_station, now=order.created_at)
     db.session.flush()

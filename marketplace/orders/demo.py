@@ -8,7 +8,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..logistics.models import Station, StationKind
 from . import actions
-from .models import Order, PaymentMethod
+from .models import Delivery, Order, PaymentMethod
 
 DEMO_BUYER = "buyer@example.com"
 CASH = PaymentMethod.cash_at_pickup
@@ -66,3 +66,30 @@ def _one_product_per_cooperative(limit: int) -> list[Product]:
         if len(chosen) == limit:
             break
     return chosen
+
+
+def place_express_order(buyer, items, address, *, paid=False, now=None) -> Order:
+    """Place an express order through the real verb, paid online (Stripe Checkout); with
+    `paid`, settle it as Stripe's webhook would (a succeeded payment marked `demo-` in its
+    reference, then `payment_settled`). Reusable by later demo stages (carrier, receipt)."""
+    from ..payments.models import Payment, PaymentProvider, PaymentStatus
+
+    order = actions.place_order(
+        buyer, items, None, PaymentMethod.stripe, now=now, delivery=Delivery.express,
+        address=address,
+    )  # fmt: skip
+    if paid:
+        db.session.add(
+            Payment(
+                order_id=order.id,
+                provider=PaymentProvider.stripe,
+                status=PaymentStatus.succeeded,
+                amount_fen=order.total_fen,
+                currency="cny",
+                provider_ref=f"demo-{order.reference}",
+                created_at=order.created_at,
+            )
+        )
+        db.session.flush()
+        actions.payment_settled(order, at=order.created_at)
+    return order

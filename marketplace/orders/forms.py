@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from ..catalog.stock import MAX_QUANTITY
 from ..inputs import BaseForm
 from .labels import PAYMENT_METHOD
-from .models import PaymentMethod
+from .models import Delivery, PaymentMethod
 
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
@@ -68,12 +68,27 @@ class RemoveFromCartForm(BaseForm):
 
 
 class CheckoutForm(BaseForm):
+    delivery = RadioField(
+        _l("How you receive the order"),
+        choices=[
+            (Delivery.pickup.value, _l("Pick up at a village point")),
+            (Delivery.express.value, _l("Deliver to my address")),
+        ],
+        default=Delivery.pickup.value,
+        # Not given (an older page, or no online payment): pickup, as before.
+        validate_choice=False,
+        validators=[Optional()],
+    )
     pickup_station_id = SelectField(
         _l("Pickup point"),
         coerce=int,
         validators=[InputRequired(message=_l("Choose a village point to pick the order up."))],
         description=_l("The village point where you collect the parcels and show the code."),
     )
+    address_id = SelectField(
+        _l("Deliver to"), coerce=int, validate_choice=False, validators=[Optional()]
+    )
+    quote = SubmitField(_l("Show the delivery fee"))
     payment_method = RadioField(
         _l("Payment"),
         default=PaymentMethod.cash_at_pickup.value,
@@ -81,7 +96,9 @@ class CheckoutForm(BaseForm):
     )
     submit = SubmitField(_l("Place the order"))
 
-    def __init__(self, *args, pickup_groups=(), online_payment=False, **kwargs):
+    def __init__(
+        self, *args, pickup_groups=(), online_payment=False, addresses=(), locale="zh", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         # Grouped choices render as <optgroup>s: county · township, then its village points.
         self.pickup_station_id.choices = {
@@ -92,6 +109,33 @@ class CheckoutForm(BaseForm):
         if online_payment:
             methods.append(PaymentMethod.stripe)
         self.payment_method.choices = [(m.value, PAYMENT_METHOD[m]) for m in methods]
+        self.address_id.choices = [(a.id, a.one_line(locale)) for a in addresses]
+        if not online_payment:
+            # Delivery to an address is paid online only.
+            self.delivery.choices = self.delivery.choices[:1]
+
+    @property
+    def express(self) -> bool:
+        return self.delivery.data == Delivery.express.value
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.express:
+            # No pickup point for a delivery; an address from the book instead.
+            self.pickup_station_id.validators = [Optional()]
+        ok = super().validate(extra_validators)
+        if self.delivery.data not in (None, "", *(v for v, _ in self.delivery.choices)):
+            self.delivery.errors = [_l("Choose pickup or delivery.")]
+            ok = False
+        if self.express:
+            if self.address_id.data not in {value for value, _ in self.address_id.choices}:
+                self.address_id.errors = [_l("Choose an address to deliver to.")]
+                ok = False
+            if self.payment_method.data == PaymentMethod.cash_at_pickup.value:
+                self.payment_method.errors = [
+                    _l("Delivery to an address is paid online; cash is only for pickup.")
+                ]
+                ok = False
+        return ok
 
 
 class CancelOrderForm(BaseForm):

@@ -20,6 +20,11 @@ class PaymentMethod(StrEnum):
     stripe = "stripe"
 
 
+class Delivery(StrEnum):
+    pickup = "pickup"  # collected at a village point
+    express = "express"  # sent by express carrier from the county centre to an address
+
+
 class OrderStatus(StrEnum):
     pending_payment = "pending_payment"  # online payment not yet confirmed; stock held
     confirmed = "confirmed"  # paid online, or cash order accepted
@@ -77,7 +82,21 @@ class Order(db.Model):
     placed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recipient_name: Mapped[str | None] = mapped_column(String(50))
     recipient_phone: Mapped[str | None] = mapped_column(String(20))
-    pickup_station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    # The village point (pickup); NULL for an express order, which has a ship_* address.
+    pickup_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    delivery: Mapped[Delivery] = mapped_column(
+        _enum(Delivery), default=Delivery.pickup, server_default=Delivery.pickup.value
+    )
+    # The delivery address as it was at checkout (the address book may change later).
+    ship_recipient: Mapped[str | None] = mapped_column(String(50))
+    ship_phone: Mapped[str | None] = mapped_column(String(20))
+    ship_province_code: Mapped[str | None] = mapped_column(String(12))
+    ship_province_name: Mapped[str | None] = mapped_column(String(50))
+    ship_city_code: Mapped[str | None] = mapped_column(String(12))
+    ship_city_name: Mapped[str | None] = mapped_column(String(50))
+    ship_district_code: Mapped[str | None] = mapped_column(String(12))
+    ship_district_name: Mapped[str | None] = mapped_column(String(50))
+    ship_street: Mapped[str | None] = mapped_column(String(200))
     payment_method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod))
     status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus), index=True)
     # Set with the cancellation; only an expired payment lets an order come back.
@@ -94,6 +113,24 @@ class Order(db.Model):
     fulfilments: Mapped[list["Fulfilment"]] = relationship(
         back_populates="order", order_by="Fulfilment.id"
     )
+
+    @property
+    def is_express(self) -> bool:
+        return self.delivery == Delivery.express
+
+    @property
+    def ship_address_line(self) -> str:
+        """'甘肃省兰州市城关区 东岗西路1号' (a municipality's name once)."""
+        names = []
+        for name in (self.ship_province_name, self.ship_city_name, self.ship_district_name):
+            if name and (not names or names[-1] != name):
+                names.append(name)
+        return "".join(names) + " " + (self.ship_street or "")
+
+    @property
+    def ship_phone_masked(self) -> str:
+        phone = self.ship_phone or ""
+        return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else phone
 
 
 class Fulfilment(db.Model):

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 
+from ..accounts import addresses
 from ..catalog import stock
 from ..catalog.models import Product
 from ..errors import DomainError
@@ -25,11 +26,11 @@ from ..extensions import db
 from ..inputs import query_int
 from ..logistics.models import Station
 from ..payments.services import online_payment_available
-from . import actions, labels, queries, search
+from . import actions, labels, queries, search, shipping
 from . import cart as carts
 from .forms import BrowseForm, CartLineForm, CheckoutForm, RemoveFromCartForm
 from .labels import shown_name
-from .models import PaymentMethod
+from .models import Delivery, PaymentMethod
 
 bp = Blueprint("orders", __name__)
 PER_PAGE = 12
@@ -112,11 +113,16 @@ def browse():
 @bp.get("/cart")
 def cart():
     summary = carts.summarise_cart(_cart())
+    province = shipping.province_arg(request.args.get("ship_to"), current_user)
     return render_template(
         "orders/cart.html",
         summary=summary,
         line_form=CartLineForm(formdata=None),
         remove_form=RemoveFromCartForm(formdata=None),
+        estimate=shipping.estimate_cart(summary, province),
+        provinces=shipping.province_choices(g.locale_code),
+        ship_to=province,
+        shipping_place=shipping.province_name(province, g.locale_code),
     )
 
 
@@ -178,18 +184,40 @@ def checkout():
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("orders.cart"))
     online = online_payment_available()
-    form = CheckoutForm(pickup_groups=_pickup_groups(g.locale_code), online_payment=online)
+    book = addresses.addresses_of(current_user)
+    form = CheckoutForm(
+        pickup_groups=_pickup_groups(g.locale_code),
+        online_payment=online,
+        addresses=book,
+        locale=g.locale_code,
+    )
     if request.method == "GET":
         form.pickup_station_id.data = queries.last_pickup_station_id(current_user)
-    if form.validate_on_submit():
-        station = db.session.get(Station, form.pickup_station_id.data)
+        if request.args.get("delivery") == Delivery.express.value and online:
+            form.delivery.data = Delivery.express.value
+            form.payment_method.data = PaymentMethod.stripe.value
+        form.address_id.data = book[0].id if book else None
+    chosen = next((a for a in book if a.id == form.address_id.data), book[0] if book else None)
+    estimate = shipping.estimate_cart(summary, chosen.province_code if chosen else None)
+    if not form.quote.data and form.validate_on_submit():
+        station = db.session.get(Station, form.pickup_station_id.data) if not form.express else None
         try:
-            order = actions.checkout_cart(current_user, station, form.payment_method.data)
+            order = actions.checkout_cart(
+                current_user,
+                station,
+                form.payment_method.data,
+                delivery=form.delivery.data,
+                address=chosen if form.express else None,
+            )
         except actions.InsufficientStock as exc:
             _flash_shortages(exc.shortages)
             return redirect(url_for("orders.cart"))
         except DomainError as exc:
-            flash(str(exc.message), "danger")
+            field = getattr(form, str(exc.details.get("field", "")), None)
+            if field is not None and field.name in ("payment_method", "address_id", "delivery"):
+                field.errors = [str(exc.message)]
+            else:
+                flash(str(exc.message), "danger")
         else:
             online = order.payment_method == PaymentMethod.stripe
             if online and "payments.start_checkout" in current_app.view_functions:
@@ -197,7 +225,14 @@ def checkout():
                 return redirect(url_for("payments.start_checkout", order_id=order.id), 307)
             flash(_("Thank you! Your order %(ref)s is placed.", ref=order.reference), "success")
             return redirect(url_for("orders.order_detail", key=order.reference))
-    return render_template("orders/checkout.html", form=form, summary=summary)
+    return render_template(
+        "orders/checkout.html",
+        form=form,
+        summary=summary,
+        estimate=estimate,
+        chosen=chosen,
+        express=form.express,
+    )
 
 
 def _flash_shortages(shortages: list[dict]) -> None:

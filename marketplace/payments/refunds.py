@@ -123,6 +123,16 @@ def refund_fulfilment(fulfilment: Fulfilment, amount_fen: int, reason: str, by=N
         raise DomainError(
             _l("You can refund at most %(amount)s for this parcel.", amount=format_fen(left))
         )
+    # Shipping goes back only with the whole parcel: a partial refund is goods only.
+    goods_left = max(0, fulfilment.goods_fen - refunded_fen(fulfilment))
+    if amount_fen != left and amount_fen > goods_left:
+        raise DomainError(
+            _l(
+                "A partial refund gives back goods only, at most %(amount)s; refund the whole "
+                "parcel to include the delivery.",
+                amount=format_fen(goods_left),
+            )
+        )
     if fulfilment.order.payment_method == PaymentMethod.cash_at_pickup:
         refund = cash.refund_cash(fulfilment, amount_fen, reason, by=by)
         sale.refund_recorded(refund)

@@ -4,6 +4,7 @@ import pytest
 
 ITEM_FIELDS = {
     "id",
+    "freight_template_id",
     "name",
     "category",
     "category_name",

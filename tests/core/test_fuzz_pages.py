@@ -152,6 +152,17 @@ def world(request, create_sale, create_user, create_household):
     shop.lily_point.operators.append(operator)
     shop.apple_point.operators.append(operator)
     create_household(village=shop.lily_village)
+    # An address and a freight template, so their edit pages are reached from their lists.
+    from marketplace.accounts.addresses import add_address
+    from marketplace.catalog.freight import save_template
+
+    for street in ("望京街1号", "望京街2号"):  # the second one can be made the default
+        add_address(shop.buyer, {"recipient": "马小花", "phone": "13912345678", "street": street,
+                                 "province_code": "110000", "city_code": "110100",
+                                 "district_code": "110105"})  # fmt: skip
+    save_template(shop.lily_coop, {"name": "常温", "cold_chain": False, "first_weight_g": 1000,
+                                   "first_fen": 800, "step_weight_g": 1000, "step_fen": 400,
+                                   "regions": []})  # fmt: skip
     db.session.commit()
     create_sale((shop.lily, 1), buyer=shop.buyer, pickup=shop.apple_point, until="placed")
     create_sale((shop.apple, 2), buyer=shop.buyer, pickup=shop.apple_point, until="ready")

@@ -34,7 +34,9 @@ def test_every_county_township_and_poverty_village_has_a_station(network):
     assert count(Station.kind == StationKind.township_station) == 131
     assert count(Station.kind == StationKind.village_point) == poverty > 0
     express = db.session.scalars(db.select(Link).where(Link.to_station_id.is_(None))).all()
-    assert len(express) == 8 and all(link.carrier for link in express)
+    # Per county centre: an ordinary and a cold-chain express hand-over.
+    assert len(express) == 16 and all(link.carrier for link in express)
+    assert sum(link.cold_chain for link in express) == 8
     assert all(db.session.scalars(db.select(Link.cost_is_assumption)))
     assert "every cost is an assumption" in network
 
