@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import transaction
 from ..errors import DomainError
-from ..logistics import carrier_events, carrier_gateway
+from ..logistics import carrier_events as events
+from ..logistics import carrier_gateway
 from ..orders import actions as orders
 from .auth import current_api_user, token_required
 from .errors import ApiError, Invalid, error_response
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 @bp.post("/carrier-events")
-def carrier_events_webhook():
+def carrier_events():
     """A carrier's tracking event: verified, stored and applied once per id; 200. 400 (and
     nothing changes) when the signature is missing, wrong or stale, or the body is bad."""
     payload = request.get_data()
@@ -33,15 +34,15 @@ def carrier_events_webhook():
         log.warning("Refused a carrier webhook: %s", exc)
         return error_response(400, "invalid_signature", "invalid signature")
     try:
-        incoming = carrier_events.parse_event(event)
+        incoming = events.parse_event(event)
     except DomainError as exc:
         raise Invalid({exc.details.get("field", "body"): exc.message}) from None
     try:
-        outcome = carrier_events.process_carrier_event(incoming)
+        outcome = events.process_carrier_event(incoming)
     except IntegrityError:
         # A concurrent delivery of the same id was stored first: this one changes nothing.
         transaction.rollback()
-        if carrier_events.already_processed(incoming.event_id):
+        if events.already_processed(incoming.event_id):
             return {"received": True, "outcome": "already processed"}
         raise
     return {"received": True, "outcome": outcome}
