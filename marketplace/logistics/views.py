@@ -170,4 +170,4 @@ def track(code: str):
     return render_template("logistics/track.html", page=pages.track_page(parcel, current_user))
 
 
-from . import admin_views, till_views  # noqa: E402, F401  (they add their routes to bp)
+from . import admin_views, carrier_views, till_views  # noqa: E402, F401  (they add routes to bp)

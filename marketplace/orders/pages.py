@@ -32,6 +32,7 @@ class OrderPage:
     fulfilments: list[FulfilmentPanel]
     payments: list[PaymentLine]
     cancel_form: object | None  # the form, when the viewer may still cancel
+    confirm_form: object | None = None  # 确认收货, when the buyer has parcels with a carrier
 
 
 def _panel(fulfilment: Fulfilment, viewer) -> FulfilmentPanel:
@@ -48,7 +49,7 @@ def _panel(fulfilment: Fulfilment, viewer) -> FulfilmentPanel:
     )
 
 
-def order_page(order: Order, viewer, cancel_form=None) -> OrderPage:
+def order_page(order: Order, viewer, cancel_form=None, confirm_form=None) -> OrderPage:
     """The order as `viewer` sees it; `cancel_form` only when they may cancel it."""
     return OrderPage(
         order=order,
@@ -56,4 +57,5 @@ def order_page(order: Order, viewer, cancel_form=None) -> OrderPage:
         fulfilments=[_panel(f, viewer) for f in order.fulfilments],
         payments=order_payments(order),
         cancel_form=cancel_form,
+        confirm_form=confirm_form,
     )
