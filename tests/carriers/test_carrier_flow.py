@@ -225,3 +225,36 @@ def test_the_factory_takes_an_express_sale_all_the_way(express):
     assert all(f.status == F.delivered for f in order.fulfilments)
     assert all(f.parcel.status == ParcelStatus.handed_to_carrier for f in order.fulfilments)
     assert income_total() == sum(producers_share(f) for f in order.fulfilments)
+
+
+def test_the_carriers_report_sets_shipping_charged_against_carrier_cost(express, caller):
+    from marketplace.clock import local_today
+    from marketplace.logistics.models import ManifestParcel
+    from marketplace.reports.queries import carriers
+    from marketplace.reports.services import Filters
+
+    order = express.sale(until="ready")
+    first, second = order.fulfilments
+    hand_over(caller, express, first.parcel, tracking_no="SF0000000000007")
+    hand_over(caller, express, second.parcel, carrier="ems", tracking_no="EA000000007CN")
+    # What the buyer half's checkout will charge (the column exists; checkout fills it).
+    first.shipping_fen, second.shipping_fen = 1200, 1500
+    db.session.commit()
+    shares = dict(
+        db.session.execute(
+            db.select(ManifestParcel.parcel_id, ManifestParcel.cost_share_fen)
+            .join(ManifestParcel.manifest)
+            .where(ManifestParcel.manifest.has(link_id=express.link.id))
+        ).all()
+    )
+    assert set(shares) == {first.parcel.id, second.parcel.id}
+    today = local_today()
+    table = carriers.build(Filters(start=today, end=today, locale="en"))
+    rows = {row["carrier"]: row for row in table.rows()}
+    assert set(rows) == {"SF Express", "China Post EMS"}
+    sf = rows["SF Express"]
+    assert sf["county"] and sf["parcels"] == 1
+    assert sf["charged"] == 1200 and sf["cost"] == shares[first.parcel.id]
+    assert sf["margin"] == 1200 - shares[first.parcel.id]
+    assert table.totals["charged"] == 2700 and table.totals["parcels"] == 2
+    assert table.totals["cost"] == sum(shares.values()) > 0
