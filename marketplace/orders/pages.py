@@ -21,6 +21,8 @@ class FulfilmentPanel:
     tracking: TrackingPanel | None  # None without a parcel, or once cancelled
     cash_due_fen: int  # still to pay in cash at pickup; 0 when nothing is
     events: list[StatusEvent]
+    # Delivered by an express carrier (not picked up at a village point): says so.
+    received_from_carrier: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ def _panel(fulfilment: Fulfilment, viewer) -> FulfilmentPanel:
         tracking=tracking_panel(parcel) if parcel is not None and live else None,
         cash_due_fen=fulfilment.amount_due_fen if live and cash else 0,
         events=events_for("fulfilment", fulfilment.id),
+        received_from_carrier=(
+            fulfilment.status == FulfilmentStatus.delivered
+            and parcel is not None
+            and parcel.carrier is not None
+        ),
     )
 
 
