@@ -25,6 +25,10 @@ TIMESTAMP = {"type": "string", "format": "date-time"}
 NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
 
 
+# An express carrier's code, or null before the hand-over (and for pickup parcels).
+NULLABLE_CARRIER = {"type": ["string", "null"], "enum": [*CARRIERS, None]}
+
+
 def enum(values) -> dict:
     """A string that is one of `values` (enum members or plain strings)."""
     return {"type": "string", "enum": [str(v) for v in values]}
@@ -153,7 +157,7 @@ ORDER_SCHEMAS = {
                 "description": "Shown to the buyer only; the pickup point asks for it.",
             },
             "carrier": {
-                **nullable(enum(CARRIERS)),
+                **NULLABLE_CARRIER,
                 "description": "The express carrier the county centre handed the parcel to.",
             },
             "carrier_name": NULLABLE_TEXT,
@@ -256,7 +260,7 @@ ORDER_SCHEMAS = {
             "route": {"type": "array", "items": ref("RouteStop")},
             "eta": NULLABLE_TIMESTAMP,
             "next_scan": nullable(obj({"station_id": INT, "action": enum(ScanAction)})),
-            "carrier": nullable(enum(CARRIERS)),
+            "carrier": NULLABLE_CARRIER,
             "tracking_no": NULLABLE_TEXT,
             "fulfilment": obj(
                 {"id": INT, "status": enum(FulfilmentStatus), "amount_due_fen": COUNT}
