@@ -16,7 +16,7 @@ from . import board, pages, services
 from .consolidation import replan
 from .forms import HandoverForm, ScanForm
 from .labels import SCAN_ACTION_LABELS, all_labels
-from .models import Manifest, Station
+from .models import Manifest, Station, StationKind
 from .network import operates, stations_of
 from .scans import PickupRefused, locked_parcels, pickup_locked_until, record_scan
 
@@ -69,6 +69,9 @@ def scan(station_id: int):
     if parcel is None:
         flash(_("No parcel has the code %(code)s.", code=form.code.data), "danger")
         return redirect(url_for(".station_dashboard", station_id=station.id))
+    if form.action.data == "handed_to_carrier" and station.kind == StationKind.county_center:
+        # The carrier and its tracking number are asked on their own page.
+        return redirect(url_for(".carrier_handover", station_id=station.id, code=parcel.code))
     try:
         record_scan(parcel, station, form.action.data, current_user)
     except DomainError as exc:

@@ -302,7 +302,9 @@ def carrier_delivered(fulfilment: Fulfilment, at=None) -> bool:
     if not with_carrier(fulfilment):
         return False
     now = utcnow()
-    _deliver_by_carrier(fulfilment, None, min(at or now, now), "carrier reported delivered")
+    # The carrier's clock: never in the future, never before the hand-over.
+    at = max(min(at or now, now), fulfilment.parcel.carrier_handed_at)
+    _deliver_by_carrier(fulfilment, None, at, "carrier reported delivered")
     return True
 
 

@@ -79,3 +79,14 @@ def test_the_buyer_follows_the_carrier_and_confirms_receipt_on_the_order_page(
     assert income_total() == producers_share(first) + producers_share(second)
     html = client.get(f"/orders/{order.reference}").get_data(as_text=True)
     assert 'data-testid="confirm-receipt"' not in html
+
+
+def test_the_dashboard_scan_form_sends_a_carrier_hand_over_to_its_page(express, client, auth):
+    order = express.sale(until="ready")
+    code = order.fulfilments[0].parcel.code
+    auth.login("county-op@example.com")
+    response = client.post(
+        f"/stations/{express.centre.id}/scan", data={"code": code, "action": "handed_to_carrier"}
+    )
+    assert response.status_code == 302
+    assert f"/carrier-handover?code={code}" in response.headers["Location"]
