@@ -21,6 +21,7 @@ DEMO_LOADERS = (
     "orders.demo",
     "orders.demo_deliveries",
     "orders.demo_express",
+    "orders.demo_carriers",
     "payments.demo",
     "reports.demo",
 )
@@ -33,6 +34,29 @@ def init_app(app: Flask) -> None:
     from .jobs.commands import jobs
 
     app.cli.add_command(jobs)
+    app.cli.add_command(orders)
+
+
+@click.group()
+def orders() -> None:
+    """Sale work that runs outside a request."""
+
+
+@orders.command("auto-confirm")
+def auto_confirm() -> None:
+    """Confirm receipt of express parcels handed to their carrier AUTO_CONFIRM_DAYS or more
+    ago and still not delivered (income recognised); prints each one."""
+    from .orders.actions import auto_confirm_days, auto_confirm_due
+
+    confirmed = auto_confirm_due()
+    lines = [
+        f"{f.order.reference} {f.parcel.code} {f.parcel.carrier} {f.parcel.tracking_no}"
+        for f in confirmed
+    ]
+    transaction.commit()
+    for line in lines:
+        click.echo(f"confirmed {line}")
+    click.echo(f"{len(lines)} parcel(s) confirmed (AUTO_CONFIRM_DAYS={auto_confirm_days()})")
 
 
 @click.group()

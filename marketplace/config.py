@@ -60,6 +60,12 @@ def load_config(instance_path: str) -> dict:
             f"PROXY_FIX_X_{name}": int(os.environ.get(f"PROXY_FIX_X_{name}", "0"))
             for name in ("FOR", "PROTO", "HOST", "PORT", "PREFIX")
         },
+        # Express carriers: the signed tracking webhook, the aggregator that pushes to it,
+        # and how many days after the hand-over to a carrier a parcel counts as received.
+        "CARRIER_WEBHOOK_SECRET": os.environ.get("CARRIER_WEBHOOK_SECRET") or None,
+        "CARRIER_API_BASE": os.environ.get("CARRIER_API_BASE") or None,
+        "CARRIER_API_KEY": os.environ.get("CARRIER_API_KEY") or None,
+        "AUTO_CONFIRM_DAYS": int(os.environ.get("AUTO_CONFIRM_DAYS", "10")),
         "PLATFORM_FEE_BP": int(os.environ.get("PLATFORM_FEE_BP", "500")),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,

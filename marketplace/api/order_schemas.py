@@ -2,7 +2,8 @@
 for the shared building blocks; openapi.py puts both sets in the document)."""
 
 from ..catalog.lots import GRADES
-from ..logistics.models import ParcelStatus, ScanAction, StationKind
+from ..logistics.carriers import CARRIERS
+from ..logistics.models import CarrierEventStatus, ParcelStatus, ScanAction, StationKind
 from ..orders.models import Delivery, FulfilmentStatus, OrderStatus, PaymentMethod
 from .params import MAX_INT
 from .schemas import (
@@ -22,6 +23,10 @@ from .schemas import (
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
 TIMESTAMP = {"type": "string", "format": "date-time"}
 NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
+
+
+# An express carrier's code, or null before the hand-over (and for pickup parcels).
+NULLABLE_CARRIER = {"type": ["string", "null"], "enum": [*CARRIERS, None]}
 
 
 def enum(values) -> dict:
@@ -162,6 +167,18 @@ ORDER_SCHEMAS = {
                 "type": "string",
                 "description": "Shown to the buyer only; the pickup point asks for it.",
             },
+            "carrier": {
+                **NULLABLE_CARRIER,
+                "description": "The express carrier the county centre handed the parcel to.",
+            },
+            "carrier_name": NULLABLE_TEXT,
+            "tracking_no": NULLABLE_TEXT,
+            "handed_to_carrier_at": NULLABLE_TIMESTAMP,
+            "carrier_events": {
+                "type": "array",
+                "items": ref("CarrierEvent"),
+                "description": "What the carrier reported, oldest first.",
+            },
         },
         required=(
             "id",
@@ -174,8 +191,30 @@ ORDER_SCHEMAS = {
             "parcel_status",
             "route",
             "eta",
+            "carrier",
+            "tracking_no",
+            "carrier_events",
         ),
     ),
+    "CarrierEvent": obj(
+        {
+            "status": enum(CarrierEventStatus),
+            "at": TIMESTAMP,
+            "location": NULLABLE_TEXT,
+        }
+    ),
+    "CarrierEventIn": open_obj(
+        {
+            "id": {"type": "string", "minLength": 1, "maxLength": 100},
+            "carrier": {"type": "string", "minLength": 1, "maxLength": 20},
+            "tracking_no": {"type": "string", "minLength": 1, "maxLength": 40},
+            "status": enum(CarrierEventStatus),
+            "at": {**TIMESTAMP, "description": "ISO 8601 with its offset."},
+            "location": nullable({"type": "string", "maxLength": 200}),
+        },
+        required=("id", "carrier", "tracking_no", "status", "at"),
+    ),
+    "CarrierEventAck": obj({"received": BOOL, "outcome": TEXT}),
     "Payment": obj(
         {
             "method": enum(PaymentMethod),
@@ -212,6 +251,15 @@ ORDER_SCHEMAS = {
             "action": enum(ScanAction),
             "pickup_code": nullable({"type": "string", "maxLength": 20}),
             "cash_received_fen": nullable({"type": "integer", "minimum": 0, "maximum": MAX_INT}),
+            "carrier": {
+                **enum(CARRIERS),
+                "description": "With `handed_to_carrier` (required then).",
+            },
+            "tracking_no": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9 ]{8,40}$",
+                "description": "With `handed_to_carrier`: 8 to 32 letters and digits.",
+            },
         },
         required=("station_id", "action"),
     ),
@@ -223,6 +271,8 @@ ORDER_SCHEMAS = {
             "route": {"type": "array", "items": ref("RouteStop")},
             "eta": NULLABLE_TIMESTAMP,
             "next_scan": nullable(obj({"station_id": INT, "action": enum(ScanAction)})),
+            "carrier": NULLABLE_CARRIER,
+            "tracking_no": NULLABLE_TEXT,
             "fulfilment": obj(
                 {"id": INT, "status": enum(FulfilmentStatus), "amount_due_fen": COUNT}
             ),

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import Role
 from ..extensions import db
 from ..logistics import services as logistics
+from ..logistics.carriers import CARRIERS, normalise_tracking_no, valid_tracking_no
 from ..logistics.models import ScanAction, Station
 from ..logistics.scans import PickupRefused, record_scan
 from ..transaction import after_commit
@@ -29,18 +30,30 @@ def scan_parcel(code: str):
     if parcel is None:
         raise ApiError(404)
     body = json_body()
-    only_fields(body, ("station_id", "action", "pickup_code", "cash_received_fen"))
+    only_fields(
+        body,
+        ("station_id", "action", "pickup_code", "cash_received_fen", "carrier", "tracking_no"),
+    )
     station = db.session.get(Station, int_field(body, "station_id", minimum=1))
     if station is None:
         raise Invalid({"station_id": _l("There is no such station.")})
+    action = choice_field(body, "action", [a.value for a in ScanAction])
+    carrier = tracking_no = None
+    if action == ScanAction.handed_to_carrier:
+        carrier = choice_field(body, "carrier", list(CARRIERS))
+        tracking_no = normalise_tracking_no(text_field(body, "tracking_no", 40))
+        if not valid_tracking_no(tracking_no):
+            raise Invalid({"tracking_no": _l("A tracking number is 8 to 32 letters and digits.")})
     try:
         scan = record_scan(
             parcel,
             station,
-            choice_field(body, "action", [a.value for a in ScanAction]),
+            action,
             current_api_user(),
             pickup_code=text_field(body, "pickup_code", 20, required=False),
             cash_received_fen=int_field(body, "cash_received_fen", required=False),
+            carrier=carrier,
+            tracking_no=tracking_no,
         )
     except PickupRefused as refused:
         # Answered once the wrong try is committed (409, or 429 "pickup_code_locked").

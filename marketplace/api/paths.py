@@ -222,12 +222,47 @@ PATHS = {
             body_required=False,
         )
     },
+    "/api/v1/orders/{order_id}/confirm-receipt": {
+        "post": _operation(
+            "The buyer confirms receipt (确认收货): every parcel handed to an express carrier "
+            "and not yet delivered becomes delivered and its sale is recognised. Again once "
+            "all are delivered: 200, nothing changes. Another buyer's order is 404; 409 "
+            "(`not_with_carrier`) while no parcel has reached a carrier.",
+            _ok("OrderDetail"),
+            errors=("401", "404", "409"),
+            security=BEARER,
+            parameters=(ORDER_ID,),
+        )
+    },
+    "/api/v1/carrier-events": {
+        "post": _operation(
+            "A tracking event pushed by an express carrier (or its aggregator). Header "
+            '`X-Carrier-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + raw '
+            "body, key CARRIER_WEBHOOK_SECRET>`, 300 s tolerance. Processed once per `id`; an "
+            "unknown tracking number is acknowledged and ignored; `delivered` completes the "
+            "parcel's fulfilment. 400 (nothing changes) on a bad or stale signature.",
+            _ok("CarrierEventAck"),
+            errors=("400", "415"),
+            parameters=(
+                {
+                    "name": "X-Carrier-Signature",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 500},
+                    "description": "t=<unix seconds>,v1=<hex HMAC-SHA256>.",
+                },
+            ),
+            body="CarrierEventIn",
+        )
+    },
     "/api/v1/parcels/{code}/scans": {
         "post": _operation(
             "Scan a parcel at a station (its operators, or an administrator). Along the "
             "route: `received` then `departed` at the first station, `arrived` then "
             "`departed` at each between, `arrived` then `handed_over` at the last (with the "
-            "pickup code, and exactly `amount_due_fen` in cash for cash orders). 409 with a "
+            "pickup code, and exactly `amount_due_fen` in cash for cash orders); an express "
+            "route ends at its county centre with `handed_to_carrier` (with `carrier` and "
+            "`tracking_no`). 409 with a "
             "`reason` otherwise. After 5 wrong pickup codes within 15 minutes the parcel "
             "refuses every code for 15 minutes: 429 with reason `pickup_code_locked`, "
             "`locked_until` and a `Retry-After` header.",

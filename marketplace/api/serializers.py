@@ -13,7 +13,9 @@ from ..catalog.models import Product, SupplyLot
 from ..extensions import db
 from ..households.models import Household
 from ..households.services import mask_name
-from ..logistics.models import Parcel, Station
+from ..logistics.carrier_events import events_of
+from ..logistics.carriers import carrier_name
+from ..logistics.models import CarrierEvent, Parcel, Station
 from ..logistics.services import next_scan, pickup_code_visible
 from ..orders.models import Fulfilment, FulfilmentStatus, Order
 from ..regions.models import Region
@@ -183,10 +185,21 @@ def next_scan_json(parcel: Parcel) -> dict | None:
     return {"station_id": expected.station_id, "action": str(expected.action)}
 
 
-def fulfilment_json(fulfilment: Fulfilment, stations, viewer) -> dict:
+def carrier_event_json(event: CarrierEvent) -> dict:
+    """One tracking event an express carrier reported."""
+    return {
+        "status": str(event.status),
+        "at": iso_datetime(event.at),
+        "location": event.location,
+    }
+
+
+def fulfilment_json(fulfilment: Fulfilment, stations, viewer, carrier_events=None) -> dict:
     """One cooperative's part of an order and its parcel's route; the pickup code only when
     logistics' one rule lets `viewer` see it (as on the order and tracking pages)."""
     parcel = fulfilment.parcel
+    carrier = parcel.carrier if parcel else None
+    events = (carrier_events or {}).get(parcel.id, []) if carrier else []
     body = {
         "id": fulfilment.id,
         "cooperative_id": fulfilment.cooperative_id,
@@ -200,6 +213,11 @@ def fulfilment_json(fulfilment: Fulfilment, stations, viewer) -> dict:
         "parcel_status": str(parcel.status) if parcel else None,
         "route": route_json(parcel, stations) if parcel else [],
         "eta": iso_datetime(parcel.eta) if parcel else None,
+        "carrier": carrier,
+        "carrier_name": carrier_name(carrier, locale()) if carrier else None,
+        "tracking_no": parcel.tracking_no if parcel else None,
+        "handed_to_carrier_at": iso_datetime(parcel.carrier_handed_at) if parcel else None,
+        "carrier_events": [carrier_event_json(e) for e in events],
     }
     if pickup_code_visible(viewer, parcel):
         body["pickup_code"] = parcel.pickup_code
@@ -252,7 +270,9 @@ def ship_address_json(order: Order, viewer) -> dict | None:
 
 def order_json(order: Order, viewer, checkout_url: str | None = None) -> dict:
     """An order with its lines, fulfilments (routes, ETAs) and payment."""
-    stations = _stations([f.parcel for f in order.fulfilments if f.parcel is not None])
+    parcels = [f.parcel for f in order.fulfilments if f.parcel is not None]
+    stations = _stations(parcels)
+    carrier_events = events_of([p.id for p in parcels if p.carrier])
     return {
         **order_summary_json(order),
         "goods_fen": order.goods_fen,
@@ -270,7 +290,9 @@ def order_json(order: Order, viewer, checkout_url: str | None = None) -> dict:
             }
             for line in order.lines
         ],
-        "fulfilments": [fulfilment_json(f, stations, viewer) for f in order.fulfilments],
+        "fulfilments": [
+            fulfilment_json(f, stations, viewer, carrier_events) for f in order.fulfilments
+        ],
         "payment": payment_json(order, checkout_url),
     }
 
@@ -297,6 +319,8 @@ def parcel_json(parcel: Parcel) -> dict:
         "route": route_json(parcel, _stations([parcel])),
         "eta": iso_datetime(parcel.eta),
         "next_scan": next_scan_json(parcel),
+        "carrier": parcel.carrier,
+        "tracking_no": parcel.tracking_no,
         "fulfilment": {
             "id": fulfilment.id,
             "status": str(fulfilment.status),

@@ -19,7 +19,6 @@ def job_settings() -> dict:
         "PAYMENT_HOLD_MINUTES": _int("PAYMENT_HOLD_MINUTES", 30),
         "PICKUP_REMINDER_DAYS": _int("PICKUP_REMINDER_DAYS", 3),
         "PICKUP_HOLD_DAYS": _int("PICKUP_HOLD_DAYS", 7),
-        "AUTO_CONFIRM_DAYS": _int("AUTO_CONFIRM_DAYS", 7),
         # Registry uploads larger than this are imported by a worker (progress page).
         "BACKGROUND_IMPORT_BYTES": _int("BACKGROUND_IMPORT_BYTES", 64 * 1024),
         # SMS: "log" (development: written to the log only), "aliyun" (Aliyun's SendSms

@@ -199,3 +199,22 @@ class AssistedOrderForm(BaseForm):
     def validate_items(self, field):
         if not self.chosen_items():
             raise ValidationError(_l("Choose at least one product and its quantity."))
+
+
+class CarrierHandoverForm(BaseForm):
+    """A county centre hands an express parcel to a carrier: the tracking number is typed or
+    scanned (a barcode scanner types it and presses Enter)."""
+
+    code = StringField(
+        _l("Parcel code"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
+    carrier = SelectField(_l("Express carrier"), validators=[DataRequired()])
+    tracking_no = StringField(
+        _l("Tracking number"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("Type it or scan the carrier's label: 8 to 32 letters and digits."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Hand to the carrier"))

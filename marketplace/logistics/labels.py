@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .models import CashKind, ManifestStatus, ParcelStatus, ScanAction, StationKind
+from .models import (
+    CarrierEventStatus,
+    CashKind,
+    ManifestStatus,
+    ParcelStatus,
+    ScanAction,
+    StationKind,
+)
 
 STATION_KIND_LABELS = {
     StationKind.county_center: _l("County centre"),
@@ -52,6 +59,15 @@ WEEKDAY_LABELS = {
 }
 
 
+CARRIER_EVENT_LABELS = {
+    CarrierEventStatus.in_transit: _l("In transit with the carrier"),
+    CarrierEventStatus.out_for_delivery: _l("Out for delivery"),
+    CarrierEventStatus.delivered: _l("Delivered by the carrier"),
+    CarrierEventStatus.exception: _l("Delivery problem"),
+    CarrierEventStatus.returned: _l("Returned to the sender"),
+}
+
+
 def all_labels() -> dict:
     """Every label table, as the templates see them (`logistics_labels.kind[...]`)."""
     return {
@@ -61,4 +77,5 @@ def all_labels() -> dict:
         "manifest": MANIFEST_STATUS_LABELS,
         "cash": CASH_KIND_LABELS,
         "weekday": WEEKDAY_LABELS,
+        "carrier_event": CARRIER_EVENT_LABELS,
     }

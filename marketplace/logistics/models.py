@@ -120,6 +120,9 @@ class ParcelStatus(StrEnum):
 
 class Parcel(db.Model):
     __tablename__ = "parcels"
+    __table_args__ = (
+        UniqueConstraint("carrier", "tracking_no", name="uq_parcels_carrier_tracking_no"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -142,6 +145,11 @@ class Parcel(db.Model):
     # route and route_links are then the way back; the scans keep the way there).
     reminded_at: Mapped[datetime | None]
     return_started_at: Mapped[datetime | None]
+    # Express parcels: the carrier (logistics/carriers.py CARRIERS), its tracking number and
+    # when the county centre handed the parcel to it (set by the handed_to_carrier scan).
+    carrier: Mapped[str | None] = mapped_column(String(10))
+    tracking_no: Mapped[str | None] = mapped_column(String(32))
+    carrier_handed_at: Mapped[datetime | None] = mapped_column(index=True)
 
     fulfilment = relationship("Fulfilment", back_populates="parcel")
     scans = relationship("ParcelScan", order_by="ParcelScan.at", back_populates="parcel")
@@ -270,3 +278,30 @@ class CashMovement(db.Model):
     note: Mapped[str | None] = mapped_column(String(200))
 
     order = relationship("Order")
+
+
+class CarrierEventStatus(StrEnum):
+    in_transit = "in_transit"
+    out_for_delivery = "out_for_delivery"
+    delivered = "delivered"
+    exception = "exception"
+    returned = "returned"
+
+
+class CarrierEvent(db.Model):
+    """A tracking event a carrier (or aggregator) pushed to the signed webhook, stored once
+    per its `event_id`; `parcel_id` is NULL when no parcel has that tracking number."""
+
+    __tablename__ = "carrier_events"
+    __table_args__ = (db.Index("ix_carrier_events_parcel_at", "parcel_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    carrier: Mapped[str] = mapped_column(String(20))
+    tracking_no: Mapped[str] = mapped_column(String(40))
+    status: Mapped[CarrierEventStatus] = mapped_column(_enum(CarrierEventStatus))
+    at: Mapped[datetime]
+    location: Mapped[str | None] = mapped_column(String(200))
+    parcel_id: Mapped[int | None] = mapped_column(ForeignKey("parcels.id"))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(200))

@@ -3,7 +3,9 @@ tracking panel (also shown on the order page) and the tracking page."""
 
 from dataclasses import dataclass
 
-from .models import Parcel, ParcelScan
+from .carrier_events import events_of
+from .carriers import carrier_name
+from .models import CarrierEvent, Parcel, ParcelScan
 from .services import Stop, pickup_code_visible, tracking
 
 
@@ -18,6 +20,9 @@ class TrackingPanel:
     badge: str  # Bootstrap colour of the status badge
     is_ready: bool  # waiting at the pickup point
     shows_eta: bool  # still travelling: the expected arrival is worth showing
+    # Express parcels once handed to a carrier: its tracking number and what it reported.
+    tracking_no: str | None = None
+    carrier_events: tuple[CarrierEvent, ...] = ()
 
 
 def tracking_panel(parcel: Parcel) -> TrackingPanel:
@@ -33,10 +38,12 @@ def tracking_panel(parcel: Parcel) -> TrackingPanel:
         parcel=parcel,
         stops=timeline.stops,
         scans=timeline.scans,
-        carrier=timeline.carrier,
+        carrier=carrier_name(parcel.carrier) if parcel.carrier else timeline.carrier,
         badge=badge,
         is_ready=parcel.is_ready,
         shows_eta=parcel.is_under_way and not parcel.is_ready,
+        tracking_no=parcel.tracking_no,
+        carrier_events=tuple(events_of([parcel.id])[parcel.id]) if parcel.carrier else (),
     )
 
 

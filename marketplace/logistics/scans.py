@@ -25,7 +25,10 @@ from ..extensions import db
 from ..money import format_fen
 from ..orders import actions as sale
 from ..orders.models import FulfilmentStatus
-from ..transaction import verb
+from ..transaction import on_commit, verb
+from ..urls import external_url
+from . import carrier_gateway
+from .carriers import CARRIERS, normalise_tracking_no, valid_tracking_no
 from .consolidation import board, consolidate, lock_stations, remaining_eta
 from .itinerary import is_express, next_scan
 from .labels import SCAN_ACTION_LABELS
@@ -241,6 +244,8 @@ def record_scan(
     *,
     pickup_code: str | None = None,
     cash_received_fen: int | None = None,
+    carrier: str | None = None,
+    tracking_no: str | None = None,
     at: datetime | None = None,
 ) -> ParcelScan:
     """Record one scan of a parcel at a station by an operator, with its effects.
@@ -262,16 +267,52 @@ def record_scan(
         by,
         pickup_code=pickup_code,
         cash_received_fen=cash_received_fen,
+        carrier=carrier,
+        tracking_no=tracking_no,
         at=at,
     )
 
 
+def check_carrier_handover(parcel: Parcel, carrier, tracking_no) -> str:
+    """Refuse a hand-over to a carrier without a carrier of the list or a tracking number
+    of 8 to 32 letters and digits (400, naming the field), or with a number already
+    recorded for another parcel (409). Returns the tracking number as it is stored."""
+    if carrier not in CARRIERS:
+        raise DomainError(_l("Choose the express carrier."), field="carrier")
+    number = normalise_tracking_no(tracking_no)
+    if not valid_tracking_no(number):
+        raise DomainError(
+            _l("A tracking number is 8 to 32 letters and digits."), field="tracking_no"
+        )
+    taken = db.session.scalar(
+        db.select(Parcel.code).where(
+            Parcel.carrier == carrier, Parcel.tracking_no == number, Parcel.id != parcel.id
+        )
+    )
+    if taken is not None:
+        raise Conflict(
+            _l(
+                "This tracking number is already recorded for parcel %(code)s.",
+                code=taken,
+            ),
+            reason="tracking_no_taken",
+            field="tracking_no",
+        )
+    return number
+
+
 @verb
-def _record_scan(parcel, station, action, by, *, pickup_code, cash_received_fen, at) -> ParcelScan:
+def _record_scan(
+    parcel, station, action, by, *, pickup_code, cash_received_fen, carrier, tracking_no, at
+) -> ParcelScan:
     parcel = _locked(parcel, station)
     check_scan(parcel, station, action, by)
     if action == ScanAction.handed_over:
         check_handover(parcel, pickup_code, cash_received_fen)
+    if action == ScanAction.handed_to_carrier:
+        number = check_carrier_handover(parcel, carrier, tracking_no)
+        parcel.carrier, parcel.tracking_no, parcel.carrier_handed_at = carrier, number, at
+        on_commit(lambda: _subscribe(carrier, number))
     scan = ParcelScan(parcel=parcel, station_id=station.id, action=action, by_id=by.id, at=at)
     db.session.add(scan)
     EFFECTS[action](parcel, station, by, at)
@@ -331,6 +372,11 @@ def _departed(parcel, station, by, at):
 
 def _handed_to_carrier(parcel, station, by, at):
     _leave(parcel, by, at, ParcelStatus.handed_to_carrier)
+
+
+def _subscribe(carrier: str, tracking_no: str) -> None:
+    """After the hand-over is committed: ask the carrier integration to push its events."""
+    carrier_gateway.subscribe(carrier, tracking_no, external_url("api.carrier_events"))
 
 
 def _handed_over(parcel, station, by, at):

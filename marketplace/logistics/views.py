@@ -16,7 +16,7 @@ from . import board, pages, services
 from .consolidation import replan
 from .forms import HandoverForm, ScanForm
 from .labels import SCAN_ACTION_LABELS, all_labels
-from .models import Manifest, Station
+from .models import Manifest, Station, StationKind
 from .network import operates, stations_of
 from .scans import PickupRefused, locked_parcels, pickup_locked_until, record_scan
 
@@ -70,6 +70,9 @@ def scan(station_id: int):
     if parcel is None:
         flash(_("No parcel has the code %(code)s.", code=form.code.data), "danger")
         return redirect(url_for(".station_dashboard", station_id=station.id))
+    if form.action.data == "handed_to_carrier" and station.kind == StationKind.county_center:
+        # The carrier and its tracking number are asked on their own page.
+        return redirect(url_for(".carrier_handover", station_id=station.id, code=parcel.code))
     try:
         record_scan(parcel, station, form.action.data, current_user)
     except DomainError as exc:
@@ -171,4 +174,9 @@ def track(code: str):
     return render_template("logistics/track.html", page=pages.track_page(parcel, current_user))
 
 
-from . import admin_views, station_app, till_views  # noqa: E402, F401  (they add routes to bp)
+from . import (  # noqa: E402, F401  (they add routes to bp)
+    admin_views,
+    carrier_views,
+    station_app,
+    till_views,
+)

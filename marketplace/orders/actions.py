@@ -3,14 +3,18 @@ only caller of income recognition and reversal (Saleor's `order/actions.py` is t
 
 Buyers and operators call `place_order`, `cancel_order`, `mark_packed`; `logistics` reports
 what happened to a parcel (`parcel_received`, `parcel_departed`, `parcel_ready`,
-`fulfilment_handed_over`); `payments` reports money (`payment_settled`, `payment_expired`,
-`refund_recorded`). Entry-point verbs run in a savepoint (`transaction.verb`): a refusal
-leaves nothing behind. Nothing here commits.
+`fulfilment_handed_over`, and for express parcels `carrier_delivered`); the buyer
+`confirm_receipt`, and `auto_confirm_due` what nobody confirmed; `payments` reports money
+(`payment_settled`, `payment_expired`, `refund_recorded`). Entry-point verbs run in a
+savepoint (`transaction.verb`): a refusal leaves nothing behind. Nothing here commits.
 
 Every verb that changes an existing sale starts by locking it (`locks.lock_sale`, one
 order for every path).
 """
 
+from datetime import timedelta
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..catalog import stock, writeoffs
@@ -20,7 +24,7 @@ from ..errors import Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..households import income
 from ..logistics import services as logistics
-from ..logistics.models import Station
+from ..logistics.models import Parcel, Station
 from ..money import format_fen
 from ..notifications import services as notifications
 from ..payments import cash, refunds
@@ -371,6 +375,109 @@ def fulfilment_handed_over(fulfilment: Fulfilment, by, at, cash_ref: str | None 
     status.move_fulfilment(fulfilment, F.delivered, by=by, at=at)
     db.session.flush()
     recognise_income_if_due(fulfilment, at=at)
+
+
+# --- express: the carrier's part ---------------------------------------------------------
+# A parcel handed to a carrier (`handed_to_carrier` scan) leaves its fulfilment in_transit;
+# it is delivered when the carrier reports it, when the buyer confirms receipt, or
+# AUTO_CONFIRM_DAYS after the hand-over. Each then recognises the income, once.
+
+
+def with_carrier(fulfilment: Fulfilment) -> bool:
+    """True while the fulfilment's parcel is with an express carrier, not yet delivered."""
+    parcel = fulfilment.parcel
+    return (
+        fulfilment.status == F.in_transit
+        and parcel is not None
+        and parcel.carrier_handed_at is not None
+    )
+
+
+def _deliver_by_carrier(fulfilment: Fulfilment, by, at, note: str) -> None:
+    status.move_fulfilment(fulfilment, F.delivered, by=by, at=at, note=note)
+    db.session.flush()
+    recognise_income_if_due(fulfilment, at=at)
+
+
+def carrier_delivered(fulfilment: Fulfilment, at=None) -> bool:
+    """The carrier reported the parcel delivered (logistics calls this for a verified event,
+    under the sale's lock): the fulfilment is delivered and its income recognised. False
+    (nothing changed) if it was not with the carrier, e.g. the buyer confirmed first."""
+    lock_sale(fulfilment.order_id)
+    if not with_carrier(fulfilment):
+        return False
+    now = utcnow()
+    # The carrier's clock: never in the future, never before the hand-over.
+    at = max(min(at or now, now), fulfilment.parcel.carrier_handed_at)
+    _deliver_by_carrier(fulfilment, None, at, "carrier reported delivered")
+    return True
+
+
+def can_confirm_receipt(order: Order) -> bool:
+    """True while a parcel of the order is with a carrier and not yet delivered."""
+    return order.status == OrderStatus.confirmed and any(with_carrier(f) for f in order.fulfilments)
+
+
+@verb
+def confirm_receipt(order: Order, by, now=None) -> list[Fulfilment]:
+    """The buyer confirms they received the order (确认收货): every fulfilment handed to a
+    carrier and not yet delivered becomes delivered, its income recognised. Confirming
+    again once all are delivered changes nothing; 409 if no parcel has reached a carrier."""
+    order = lock_sale(order.id)
+    due = [f for f in order.fulfilments if with_carrier(f)]
+    if not due:
+        if any(
+            f.status == F.delivered and f.parcel is not None and f.parcel.carrier_handed_at
+            for f in order.fulfilments
+        ):
+            return []
+        raise Conflict(
+            _l("None of this order's parcels is with an express carrier yet."),
+            reason="not_with_carrier",
+        )
+    at = now or utcnow()
+    for fulfilment in due:
+        _deliver_by_carrier(fulfilment, by, at, "buyer confirmed receipt")
+    return due
+
+
+def auto_confirm_days() -> int:
+    """AUTO_CONFIRM_DAYS: days after the hand-over to a carrier a parcel counts as received
+    (the Taobao convention, 10 by default; 0 confirms at once)."""
+    return max(0, int(current_app.config.get("AUTO_CONFIRM_DAYS", 10)))
+
+
+@verb
+def auto_confirm(fulfilment: Fulfilment, now=None) -> bool:
+    """Confirm receipt of one parcel whose time ran out; False if it no longer needs it."""
+    lock_sale(fulfilment.order_id)
+    if not with_carrier(fulfilment):
+        return False
+    days = auto_confirm_days()
+    now = now or utcnow()
+    if fulfilment.parcel.carrier_handed_at > now - timedelta(days=days):
+        return False
+    _deliver_by_carrier(fulfilment, None, now, f"confirmed automatically after {days} days")
+    return True
+
+
+def auto_confirm_due(now=None) -> list[Fulfilment]:
+    """Confirm every express parcel handed to its carrier AUTO_CONFIRM_DAYS or more ago and
+    not yet delivered; returns the fulfilments confirmed. A plain function for the CLI
+    (`flask --app wsgi orders auto-confirm`) or a job runner; the caller commits."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=auto_confirm_days())
+    due = db.session.scalars(
+        db.select(Fulfilment)
+        .join(Parcel, Parcel.fulfilment_id == Fulfilment.id)
+        .where(
+            Fulfilment.status == F.in_transit,
+            Parcel.carrier_handed_at.is_not(None),
+            Parcel.carrier_handed_at <= cutoff,
+        )
+        .order_by(Fulfilment.id)
+    ).all()
+    return [fulfilment for fulfilment in due if auto_confirm(fulfilment, now=now)]
 
 
 # --- income -----------------------------------------------------------------------------

@@ -170,3 +170,9 @@ class BrowseForm(BaseForm):
         default="newest",
         validators=[Optional()],
     )
+
+
+class ConfirmReceiptForm(BaseForm):
+    """The buyer's 确认收货 for parcels handed to an express carrier."""
+
+    submit = SubmitField(_l("Confirm receipt"))

@@ -14,7 +14,7 @@ from ..inputs import query_int
 from ..money import format_fen
 from ..payments.refunds import cancellation_refund_fen
 from . import actions, pages, queries
-from .forms import CancelOrderForm, MarkPackedForm
+from .forms import CancelOrderForm, ConfirmReceiptForm, MarkPackedForm
 from .models import Fulfilment, FulfilmentStatus
 from .views import bp
 
@@ -40,9 +40,32 @@ def order_detail(key: str):
     order = _order_or_404(key)
     buyer_side = queries.is_buyer_side(current_user, order)
     form = CancelOrderForm() if buyer_side and actions.can_cancel(order) else None
-    return render_template(
-        "orders/order_detail.html", page=pages.order_page(order, current_user, form)
+    confirm = (
+        ConfirmReceiptForm()
+        if order.buyer_id == current_user.id and actions.can_confirm_receipt(order)
+        else None
     )
+    return render_template(
+        "orders/order_detail.html", page=pages.order_page(order, current_user, form, confirm)
+    )
+
+
+@bp.post("/orders/<key>/confirm-receipt")
+@login_required
+def confirm_receipt(key: str):
+    """确认收货: the buyer received the parcels handed to express carriers."""
+    order = _order_or_404(key)
+    if order.buyer_id != current_user.id:
+        abort(404)
+    if ConfirmReceiptForm().validate():
+        try:
+            confirmed = actions.confirm_receipt(order, by=current_user)
+        except DomainError as exc:
+            flash(str(exc.message), "danger")
+        else:
+            if confirmed:
+                flash(_("Thank you: receipt confirmed."), "success")
+    return redirect(url_for("orders.order_detail", key=order.reference))
 
 
 @bp.post("/orders/<key>/cancel")

@@ -21,6 +21,8 @@ class FulfilmentPanel:
     tracking: TrackingPanel | None  # None without a parcel, or once cancelled
     cash_due_fen: int  # still to pay in cash at pickup; 0 when nothing is
     events: list[StatusEvent]
+    # Delivered by an express carrier (not picked up at a village point): says so.
+    received_from_carrier: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class OrderPage:
     fulfilments: list[FulfilmentPanel]
     payments: list[PaymentLine]
     cancel_form: object | None  # the form, when the viewer may still cancel
+    confirm_form: object | None = None  # 确认收货, when the buyer has parcels with a carrier
 
 
 def _panel(fulfilment: Fulfilment, viewer) -> FulfilmentPanel:
@@ -45,10 +48,15 @@ def _panel(fulfilment: Fulfilment, viewer) -> FulfilmentPanel:
         tracking=tracking_panel(parcel) if parcel is not None and live else None,
         cash_due_fen=fulfilment.amount_due_fen if live and cash else 0,
         events=events_for("fulfilment", fulfilment.id),
+        received_from_carrier=(
+            fulfilment.status == FulfilmentStatus.delivered
+            and parcel is not None
+            and parcel.carrier is not None
+        ),
     )
 
 
-def order_page(order: Order, viewer, cancel_form=None) -> OrderPage:
+def order_page(order: Order, viewer, cancel_form=None, confirm_form=None) -> OrderPage:
     """The order as `viewer` sees it; `cancel_form` only when they may cancel it."""
     return OrderPage(
         order=order,
@@ -56,4 +64,5 @@ def order_page(order: Order, viewer, cancel_form=None) -> OrderPage:
         fulfilments=[_panel(f, viewer) for f in order.fulfilments],
         payments=order_payments(order),
         cancel_form=cancel_form,
+        confirm_form=confirm_form,
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from .queries import areas, coverage, households, logistics, sales, statement, trend
+from .queries import areas, carriers, coverage, households, logistics, sales, statement, trend
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,16 @@ REPORTS = {
             ),
             logistics.build,
             [("station", _l("Per station")), ("link", _l("Per link"))],
+        ),
+        Report(
+            "carriers",
+            _l("Express carriers"),
+            _l(
+                "Per carrier and county: parcels handed to express carriers, shipping charged "
+                "to buyers and the (assumed) carrier cost."
+            ),
+            carriers.build,
+            area_depth="county",
         ),
         Report(
             "sales",

@@ -19,6 +19,7 @@ from werkzeug.routing import IntegerConverter
 
 from marketplace.extensions import db
 from marketplace.logistics.models import Manifest
+from marketplace.regions.services import get_by_code
 from tests.orders.shop import build_shop
 
 BAD = {
@@ -50,6 +51,7 @@ NO_FORM_IN_WORLD = {
     "orders.cancel",  # the crawl opens the buyer's delivered order first
     "orders.mark_packed",  # the cooperative's waiting order is already packed by create_sale
     "payments.start_checkout",  # Stripe is not configured
+    "orders.confirm_receipt",  # no express parcel with a carrier here (tests/carriers posts it)
 }
 ROLES = ("anonymous", "buyer", "station_operator", "cooperative_manager", "admin")
 
@@ -144,13 +146,16 @@ class RecordingArgs(ImmutableMultiDict):
 
 
 @pytest.fixture
-def world(request, create_sale, create_user, create_household):
+def world(request, create_sale, create_user, create_household, create_station, create_link):
     """The orders tests' small shop, an order in each state, an operator, an admin."""
     shop = build_shop(request.getfixturevalue)
     operator = create_user(email="op@example.com", roles=["station_operator"])
     admin = create_user(email="admin@example.com", roles=["admin"])
     shop.lily_point.operators.append(operator)
     shop.apple_point.operators.append(operator)
+    # A county centre: its carrier hand-over pages (the dashboard links them).
+    centre = create_station("county_center", get_by_code("622923"), operators=[operator])
+    create_link(centre, None, carrier="express")
     create_household(village=shop.lily_village)
     # An address and a freight template, so their edit pages are reached from their lists.
     from marketplace.accounts.addresses import add_address

@@ -225,7 +225,9 @@ def test_an_express_parcel_is_handed_to_the_carrier_at_the_county_centre(line, p
     ]:  # fmt: skip
         record_scan(parcel, station, action, line.ops[op])
     assert next_scan(parcel).action == ScanAction.handed_to_carrier
-    record_scan(parcel, line.c, "handed_to_carrier", line.ops["C"])
+    record_scan(parcel, line.c, "handed_to_carrier", line.ops["C"], carrier="ems",
+                tracking_no="EA123456789CN")  # fmt: skip
+    assert (parcel.carrier, parcel.tracking_no) == ("ems", "EA123456789CN")
     assert parcel.status == ParcelStatus.handed_to_carrier
     assert fulfilment.status == FulfilmentStatus.in_transit
     assert tracking(parcel).carrier == "EMS"
