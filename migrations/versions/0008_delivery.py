@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "delivery_0008"
-down_revision = "guards_0007"
+down_revision = "jobs_0008"
 branch_labels = None
 depends_on = None
 

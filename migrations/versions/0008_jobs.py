@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "jobs_0008"
-down_revision = "guards_0007"
+down_revision = "station_app_0008"
 branch_labels = None
 depends_on = None
 
