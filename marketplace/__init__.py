@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "payments",
     "logistics",
     "reports",
+    "claims",
     "api",
 )
 

@@ -1,6 +1,7 @@
 """Imports every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
 from .accounts.models import ApiToken, Role, User, UserRole  # noqa: F401
+from .claims.models import Claim, ClaimLine, ClaimMessage, ClaimPhoto, Review  # noqa: F401
 from .catalog.models import (  # noqa: F401
     Category,
     Cooperative,
