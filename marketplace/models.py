@@ -1,7 +1,6 @@
 """Imports every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
 from .accounts.models import ApiToken, Role, User, UserRole  # noqa: F401
-from .claims.models import Claim, ClaimLine, ClaimMessage, ClaimPhoto, Review  # noqa: F401
 from .catalog.models import (  # noqa: F401
     Category,
     Cooperative,
@@ -10,6 +9,7 @@ from .catalog.models import (  # noqa: F401
     ProductPhoto,
     SupplyLot,
 )
+from .claims.models import Claim, ClaimLine, ClaimMessage, ClaimPhoto, Review  # noqa: F401
 from .households.models import Household, IncomeEntry, PovertyLine  # noqa: F401
 from .logistics.models import (  # noqa: F401
     CashMovement,
