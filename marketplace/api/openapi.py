@@ -4,6 +4,7 @@ It describes exactly the routes the blueprint has (a test compares the two) and 
 response body, so clients can be generated from it and schemathesis can fuzz against it.
 """
 
+from .claim_docs import CLAIM_PATHS, CLAIM_SCHEMAS
 from .order_schemas import ORDER_SCHEMAS
 from .paths import JSON, PATHS
 from .schemas import SCHEMAS
@@ -33,10 +34,10 @@ def document() -> dict:
                 "Names are in the language of Accept-Language (zh or en)."
             ),
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **CLAIM_PATHS},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {**SCHEMAS, **ORDER_SCHEMAS},
+            "schemas": {**SCHEMAS, **ORDER_SCHEMAS, **CLAIM_SCHEMAS},
             "responses": {
                 f"Error{status}": {
                     "description": text,

@@ -237,6 +237,7 @@ def order_json(order: Order, viewer, checkout_url: str | None = None) -> dict:
         "shipping_fen": order.shipping_fen,
         "lines": [
             {
+                "id": line.id,
                 "product_id": line.product_id,
                 "fulfilment_id": line.fulfilment_id,
                 "name": line.product_name,

@@ -18,6 +18,7 @@ bp.after_request(forbid_storing)
 
 # The resource modules add their routes to `bp` when imported.
 from . import (  # noqa: E402, F401
+    claims,
     households,
     lots,
     openapi,

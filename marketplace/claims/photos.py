@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
-from ..catalog.photos import PHOTO_EDGE, THUMB_EDGE, check_image, too_big
+from ..catalog.photos import MAX_PHOTO_BYTES, PHOTO_EDGE, THUMB_EDGE, check_image, too_big  # noqa: F401
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..transaction import verb
