@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from marketplace.clock import utcnow
 from marketplace.api.auth import issue_token
+from marketplace.clock import utcnow
 from marketplace.extensions import db
 from tests.api.conftest import ApiCaller
 
