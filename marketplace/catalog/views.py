@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..extras import extras_for
 from ..urls import external_url
 from . import lots, photos, services
 from .models import Cooperative, Product
@@ -63,6 +64,7 @@ def product_detail(product_id: int):
         supported=services.supported_households(product),
         recent_lots=lots.recent_lots(product),
         can_edit=can_edit,
+        extras=extras_for("catalog.product", product, current_user),
     )
 
 

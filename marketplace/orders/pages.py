@@ -1,8 +1,9 @@
 """What the order page shows, built by the view so the template only displays: each
 parcel's panel (pickup code, tracking, cash due) and the order's payments."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..extras import Extra, extras_for
 from ..logistics.models import Parcel
 from ..logistics.pages import TrackingPanel, tracking_panel
 from ..logistics.services import pickup_code_visible
@@ -21,6 +22,8 @@ class FulfilmentPanel:
     tracking: TrackingPanel | None  # None without a parcel, or once cancelled
     cash_due_fen: int  # still to pay in cash at pickup; 0 when nothing is
     events: list[StatusEvent]
+    # What other packages add below the parcel (its claims: `claims` answers).
+    extras: list[Extra] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ def _panel(fulfilment: Fulfilment, viewer) -> FulfilmentPanel:
         tracking=tracking_panel(parcel) if parcel is not None and live else None,
         cash_due_fen=fulfilment.amount_due_fen if live and cash else 0,
         events=events_for("fulfilment", fulfilment.id),
+        extras=extras_for("order.fulfilment", fulfilment, viewer),
     )
 
 
