@@ -4,6 +4,8 @@ Buyers open a claim from the order page (申请售后) and follow it on the clai
 cooperative's managers answer from their list; administrators decide escalated and
 disputed claims and hide reviews."""
 
+import re
+
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -73,7 +75,7 @@ def open_claim(fulfilment_id: int):
         lines = []
         for line in fulfilment.lines:
             raw = (request.form.get(f"units-{line.id}") or "0").strip()
-            if not raw.isdigit() or int(raw) > 999:
+            if not re.fullmatch(r"[0-9]{1,3}", raw):
                 errors[line.id] = _("Enter a number of units.")
                 continue
             if int(raw):
