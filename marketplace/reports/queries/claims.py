@@ -21,9 +21,9 @@ from ...extensions import db
 from ...logistics.models import Station
 from ...orders.models import Fulfilment, FulfilmentStatus, Order, OrderLine
 from ...payments.models import Refund, RefundStatus
-from ...regions.models import Region
+from ...regions.models import Region, RegionLevel
 from ..services import Column, Filters, Table
-from ..sql import in_period, under_area
+from ..sql import area_key, in_period, under_area
 
 BREAKDOWNS = ("cooperative", "product", "reason", "route")
 COLUMNS = [
@@ -82,12 +82,11 @@ def _delivered(filters: Filters, by: str) -> dict:
             .group_by(OrderLine.product_id)
         )
     elif by == "route":
+        county = area_key(village.code, RegionLevel.county)
         stmt = (
             base.join(Order, Order.id == Fulfilment.order_id)
-            .add_columns(
-                func.substr(village.code, 1, 6), Order.pickup_station_id, func.count(Fulfilment.id)
-            )
-            .group_by(func.substr(village.code, 1, 6), Order.pickup_station_id)
+            .add_columns(county, Order.pickup_station_id, func.count(Fulfilment.id))
+            .group_by(county, Order.pickup_station_id)
         )
         return {(county, station): n for county, station, n in db.session.execute(stmt)}
     else:
