@@ -286,7 +286,9 @@ def _move(claim: Claim, to: ClaimStatus, by, note=None, at=None) -> None:
 
 def _pay(claim: Claim, amount: int, by, note: str, at) -> None:
     reason = f"售后 Claim #{claim.id}" + (f": {note}" if note else "")
-    refund = refunds.refund_fulfilment(claim.fulfilment, amount, reason[:500], by=by)
+    refund = refunds.refund_fulfilment(
+        claim.fulfilment, amount, reason[:500], by=by, keep_pending=True
+    )
     claim.refund_id = refund.id
     claim.refund_fen = amount
 
