@@ -186,3 +186,48 @@ def test_a_resend_is_a_free_fulfilment_of_the_same_lines(delivered, buyer, manag
     assert [(line.quantity, line.line_fen) for line in resent.lines] == [(1, 0)]
     assert resent.parcel is not None
     assert resent.lines[0].allocations
+
+
+def test_an_escalated_claim_is_decided_by_an_administrator_for_good(
+    app, delivered, buyer, manager, admin
+):
+    fulfilment = delivered()
+    claim = _open(fulfilment, buyer)
+    app.config["CLAIM_ANSWER_HOURS"] = 0
+    assert services.escalate_due_claims() == 1
+    transaction.commit()
+    claim = db.session.get(Claim, claim.id)
+    assert claim.status == ClaimStatus.escalated
+    with pytest.raises(Forbidden):
+        services.decide(claim, "accept", manager)
+    db.session.rollback()
+    services.decide(db.session.get(Claim, claim.id), "reject", admin, note="照片与商品不符")
+    transaction.commit()
+    claim = db.session.get(Claim, claim.id)
+    assert (claim.status, claim.decided_by_id) == (ClaimStatus.closed, admin.id)
+    assert claim.active_fulfilment_id is None
+    last = claim.messages[-1]
+    assert (last.author_id, last.author_role, last.body) == (admin.id, "admin", "照片与商品不符")
+    with pytest.raises(services.Conflict):
+        services.dispute(claim, buyer, "不服")
+
+
+def test_a_manager_of_another_cooperative_cannot_see_the_claim(
+    delivered, buyer, create_user, create_cooperative
+):
+    fulfilment = delivered()
+    claim = _open(fulfilment, buyer)
+    stranger = create_user(email="stranger@example.com", roles=["cooperative_manager"])
+    create_cooperative(managers=[stranger])
+    with pytest.raises(NotFound):
+        services.decide(claim, "accept", stranger)
+
+
+def test_claim_settings_come_from_the_environment(monkeypatch, tmp_path):
+    from marketplace.config import load_config
+
+    monkeypatch.setenv("CLAIM_ANSWER_HOURS", "0")
+    monkeypatch.setenv("CLAIM_DAYS", "0")
+    config = load_config(str(tmp_path))
+    assert (config["CLAIM_ANSWER_HOURS"], config["CLAIM_DAYS"]) == (0, 0)
+    assert config["CLAIM_PERISHABLE_DAYS"] == 2
