@@ -151,10 +151,17 @@ class OpenPage:
     fulfilment: object
     lines: list  # (OrderLine, claimable units, window closes at)
     form: object
+    refusal: str | None  # why no claim can be opened now (the form is not shown)
 
 
 def open_page(fulfilment, form) -> OpenPage:
+    try:
+        services.check_can_open(fulfilment)
+        refusal = None
+    except services.ClaimRefused as refused:
+        refusal = str(refused.message)
     return OpenPage(
+        refusal=refusal,
         fulfilment=fulfilment,
         lines=[
             (line, rules.claimable_units(line), rules.window_closes_at(fulfilment, line))

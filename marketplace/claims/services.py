@@ -120,6 +120,11 @@ def can_open(user, fulfilment: Fulfilment, now: datetime | None = None) -> bool:
     return getattr(user, "is_authenticated", False) and fulfilment.order.buyer_id == user.id
 
 
+def check_can_open(fulfilment: Fulfilment, now: datetime | None = None) -> None:
+    """ClaimRefused (with its reason) if no claim of this fulfilment can be opened now."""
+    _check_can_open(fulfilment, now or utcnow())
+
+
 def _check_can_open(fulfilment: Fulfilment, now: datetime, lines=None) -> None:
     if rules.delivered_at(fulfilment) is None:
         raise ClaimRefused("not_delivered", _l("This parcel has not been delivered yet."))

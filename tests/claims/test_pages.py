@@ -109,3 +109,17 @@ def test_reviews_show_on_the_product_page_and_admins_hide_them(
     auth.logout()
     assert "百合很新鲜" not in client.get(f"/products/{line.product_id}").get_data(as_text=True)
     assert db.session.get(Review, review.id).hidden_at is not None
+
+
+def test_the_claim_page_says_why_no_claim_can_be_opened(client, auth, delivered, buyer):
+    from datetime import timedelta
+
+    from marketplace.clock import utcnow
+
+    fulfilment = delivered(at=utcnow() - timedelta(days=9))
+    auth.login("buyer@example.com")
+    html = client.get(f"/claims/fulfilments/{fulfilment.id}/new").get_data(as_text=True)
+    assert "claims are taken until 7 days after delivery" in html
+    assert 'data-testid="claim-form"' not in html
+    order_page = client.get(f"/orders/{fulfilment.order.reference}").get_data(as_text=True)
+    assert f"/claims/fulfilments/{fulfilment.id}/new" not in order_page
