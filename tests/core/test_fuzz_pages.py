@@ -180,6 +180,8 @@ def world(request, create_sale, create_user, create_household):
     done = create_sale((shop.lily, 2), buyer=shop.buyer, pickup=shop.apple_point)
     manifest = db.session.scalar(db.select(Manifest.id).order_by(Manifest.id))
     claim = _claim_with_photo(done, shop.buyer)
+    # A delivered parcel with no claim yet: the claim form is shown (and fuzzed).
+    unclaimed = create_sale((shop.apple, 1), buyer=shop.buyer, pickup=shop.apple_point)
     order, point, coop = done.order_id, shop.apple_point.id, shop.apple_coop.id
     # Pages no other page links to in this world (or only by script): where the crawl starts.
     seeds = [
@@ -196,7 +198,7 @@ def world(request, create_sale, create_user, create_household):
         f"/reports/statement/{coop}",
         f"/reports/statement/{coop}/export.csv",
         f"/claims/{claim.id}",
-        f"/claims/fulfilments/{done.id}/new",
+        f"/claims/fulfilments/{unclaimed.id}/new",
         f"/claims/{claim.id}/photos/{claim.photos[0].thumb_filename}",
     ]
     return {
