@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "payments",
     "logistics",
     "reports",
+    "claims",
     "api",
     "jobs",
     "notifications",
@@ -31,6 +32,8 @@ JOB_MODULES = (
     "households.background",
     "reports.background",
     "notifications.sending",
+    "orders.receipts",
+    "claims.escalation",
 )
 
 

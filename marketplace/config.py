@@ -68,6 +68,11 @@ def load_config(instance_path: str) -> dict:
         "AUTO_CONFIRM_DAYS": int(os.environ.get("AUTO_CONFIRM_DAYS", "10")),
         "PLATFORM_FEE_BP": int(os.environ.get("PLATFORM_FEE_BP", "500")),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
+        # Claims (issue 14): days after delivery a buyer may claim (perishable goods:
+        # fewer), hours the cooperative has to answer before administrators decide.
+        "CLAIM_DAYS": int(os.environ.get("CLAIM_DAYS", "7")),
+        "CLAIM_PERISHABLE_DAYS": int(os.environ.get("CLAIM_PERISHABLE_DAYS", "2")),
+        "CLAIM_ANSWER_HOURS": int(os.environ.get("CLAIM_ANSWER_HOURS", "48")),
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": LOCAL_TZ_NAME,

@@ -20,6 +20,7 @@ PACKAGES = (
     "payments",
     "logistics",
     "reports",
+    "claims",
     "api",
     "jobs",
     "notifications",

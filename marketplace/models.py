@@ -12,6 +12,7 @@ from .catalog.models import (  # noqa: F401
     SupplyLot,
 )
 from .catalog.writeoffs import StockWriteOff  # noqa: F401
+from .claims.models import Claim, ClaimLine, ClaimMessage, ClaimPhoto, Review  # noqa: F401
 from .households.models import Household, IncomeEntry, PovertyLine  # noqa: F401
 from .jobs.models import JobFile, JobRun  # noqa: F401
 from .logistics.models import (  # noqa: F401

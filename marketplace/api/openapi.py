@@ -4,6 +4,7 @@ It describes exactly the routes the blueprint has (a test compares the two) and 
 response body, so clients can be generated from it and schemathesis can fuzz against it.
 """
 
+from .claim_docs import CLAIM_PATHS, CLAIM_SCHEMAS
 from .delivery_schemas import DELIVERY_PATHS, DELIVERY_SCHEMAS
 from .order_schemas import ORDER_SCHEMAS
 from .paths import JSON, PATHS
@@ -35,10 +36,16 @@ def document() -> dict:
                 "Names are in the language of Accept-Language (zh or en)."
             ),
         },
-        "paths": {**PATHS, **STATION_SYNC_PATHS, **DELIVERY_PATHS},
+        "paths": {**PATHS, **STATION_SYNC_PATHS, **DELIVERY_PATHS, **CLAIM_PATHS},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {**SCHEMAS, **ORDER_SCHEMAS, **STATION_SYNC_SCHEMAS, **DELIVERY_SCHEMAS},
+            "schemas": {
+                **SCHEMAS,
+                **ORDER_SCHEMAS,
+                **STATION_SYNC_SCHEMAS,
+                **DELIVERY_SCHEMAS,
+                **CLAIM_SCHEMAS,
+            },
             "responses": {
                 f"Error{status}": {
                     "description": text,

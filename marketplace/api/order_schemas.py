@@ -139,6 +139,7 @@ ORDER_SCHEMAS = {
     "CancelRequest": open_obj({"reason": nullable({"type": "string", "maxLength": 500})}),
     "OrderLine": obj(
         {
+            "id": INT,
             "product_id": INT,
             "fulfilment_id": INT,
             "name": {"type": "string", "description": "The product's name when ordered."},

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import Role
 from ..catalog import services as catalog
 from ..catalog.models import Category, Cooperative, Product, ProductStatus, SupplyLot
+from ..claims import reviews
 from ..errors import Forbidden
 from ..extensions import db
 from ..orders.search import search_products
@@ -77,12 +78,15 @@ def _open_lots(product: Product) -> list[SupplyLot]:
 
 
 def _detail(product: Product) -> dict:
-    return product_detail_json(
+    body = product_detail_json(
         product,
         catalog.available_quantity(product),
         catalog.supported_households(product),
         _open_lots(product),
     )
+    rating = reviews.rating(product_id=product.id)
+    body["rating"] = {"average": rating.average, "count": rating.count}
+    return body
 
 
 @bp.get("/products/<int:product_id>")

@@ -205,6 +205,7 @@ SCHEMAS = {
             "status": {"type": "string", "enum": ["draft", "active", "archived"]},
             "description": TEXT,
             "lots": {"type": "array", "items": ref("Lot"), "description": "Open lots."},
+            "rating": ref("Rating"),
         }
     ),
     "ProductCreate": open_obj(

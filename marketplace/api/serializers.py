@@ -280,6 +280,7 @@ def order_json(order: Order, viewer, checkout_url: str | None = None) -> dict:
         "address": ship_address_json(order, viewer),
         "lines": [
             {
+                "id": line.id,
                 "product_id": line.product_id,
                 "fulfilment_id": line.fulfilment_id,
                 "name": line.product_name,

@@ -19,8 +19,9 @@ bp.after_request(forbid_storing)
 
 # The resource modules add their routes to `bp` when imported.
 from . import (  # noqa: E402, F401
-    delivery,
     carriers,
+    claims,
+    delivery,
     households,
     lots,
     openapi,

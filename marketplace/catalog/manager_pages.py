@@ -10,6 +10,7 @@ from ..accounts.models import Role
 from ..accounts.permissions import role_required
 from ..errors import DomainError
 from ..extensions import db
+from ..extras import extras_for
 from ..households import services as households
 from ..inputs import query_int
 from ..urls import external_url
@@ -48,6 +49,7 @@ def _dashboard(cooperative: Cooperative):
         products=products,
         available=services.available_quantities(ids),
         lots=lots.lots_of_cooperative(cooperative, page=query_int("page", 1)),
+        extras=extras_for("catalog.manage_cooperative", cooperative, current_user),
     )
 
 
@@ -57,7 +59,11 @@ def manage():
     cooperatives = services.managed_cooperatives(current_user)
     if len(cooperatives) == 1:
         return _dashboard(cooperatives[0])
-    return render_template("catalog/manage.html", cooperatives=cooperatives)
+    return render_template(
+        "catalog/manage.html",
+        cooperatives=cooperatives,
+        extras=extras_for("catalog.manage", None, current_user),
+    )
 
 
 @bp.get("/manage/cooperatives/<int:cooperative_id>")

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..extras import extras_for
 from ..regions import divisions
 from ..urls import external_url
 from . import freight, lots, photos, services
@@ -66,6 +67,7 @@ def product_detail(product_id: int):
         recent_lots=lots.recent_lots(product),
         can_edit=can_edit,
         **_shipping_estimate(product),
+        extras=extras_for("catalog.product", product, current_user),
     )
 
 

@@ -5,10 +5,12 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..accounts.permissions import admin_required
 from ..extensions import LANGUAGE_COOKIE, db
+from ..extras import extras_for
 from ..payments.services import count_needing_attention
 
 bp = Blueprint("core", __name__)
@@ -62,4 +64,8 @@ def healthz():
 @admin_required
 def admin():
     """The administrator's start page: links to every administrative area that exists."""
-    return render_template("core/admin.html", payments_attention=count_needing_attention())
+    return render_template(
+        "core/admin.html",
+        payments_attention=count_needing_attention(),
+        extras=extras_for("core.admin", None, current_user),
+    )

@@ -532,3 +532,66 @@ def _tell_refund(refund) -> None:
         phone=order.recipient_phone or None,
         link=f"/orders/{order.id}#refund-{refund.id}",
     )
+
+
+# --- after the sale ---------------------------------------------------------------------
+
+
+@verb
+def resend_lines(fulfilment: Fulfilment, items: list, by=None, note=None, now=None) -> Fulfilment:
+    """Send again [(order_line, units)] of a delivered fulfilment at no charge (a claim's
+    resend): a new zero-price fulfilment of the same cooperative, stock taken FIFO, its
+    parcel planned to the order's pickup point like any other. Conflict if stock is short.
+    """
+    from ..status import record_initial_status
+    from .models import OrderLine
+
+    now = now or utcnow()
+    order = lock_sale(fulfilment.order_id)
+    requested: dict[int, int] = {}
+    for line, units in items:
+        requested[line.product_id] = requested.get(line.product_id, 0) + units
+    try:
+        taken = stock.take_stock(requested)
+    except stock.StockShort:
+        raise Conflict(_l("Not enough stock is left to send these goods again.")) from None
+    resent = Fulfilment(
+        order=order,
+        cooperative=fulfilment.cooperative,
+        status=F.to_pack,
+        goods_fen=0,
+        shipping_fen=0,
+        amount_due_fen=0,
+        paid_at=now,
+    )
+    db.session.add(resent)
+    for line, units in items:
+        copy = OrderLine(
+            order=order,
+            fulfilment=resent,
+            product_id=line.product_id,
+            product_name=line.product_name,
+            unit=line.unit,
+            unit_weight_g=line.unit_weight_g,
+            quantity=units,
+            unit_price_fen=0,
+            line_fen=0,
+        )
+        db.session.add(copy)
+        takes = taken[line.product_id]
+        while units and takes:
+            lot_id, available = takes[0]
+            used = min(units, available)
+            copy.allocations.append(LineAllocation(lot_id=lot_id, quantity=used))
+            units -= used
+            takes[0] = (lot_id, available - used)
+            if takes[0][1] == 0:
+                takes.pop(0)
+    db.session.flush()
+    record_initial_status(resent, "fulfilment", by=by, note=note, at=now)
+    if order.delivery == Delivery.express:  # sent again to the buyer's address
+        logistics.plan_parcel(resent, None, now=now, express=True)
+    else:
+        logistics.plan_parcel(resent, order.pickup_station, now=now)
+    db.session.flush()
+    return resent

@@ -1,8 +1,9 @@
 """What the order page shows, built by the view so the template only displays: each
 parcel's panel (pickup code, tracking, cash due) and the order's payments."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..extras import Extra, extras_for
 from ..logistics.models import Parcel
 from ..logistics.pages import TrackingPanel, tracking_panel
 from ..logistics.services import pickup_code_visible
@@ -23,6 +24,8 @@ class FulfilmentPanel:
     events: list[StatusEvent]
     # Delivered by an express carrier (not picked up at a village point): says so.
     received_from_carrier: bool = False
+    # What other packages add below the parcel (its claims: `claims` answers).
+    extras: list[Extra] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ def _panel(fulfilment: Fulfilment, viewer) -> FulfilmentPanel:
             and parcel is not None
             and parcel.carrier is not None
         ),
+        extras=extras_for("order.fulfilment", fulfilment, viewer),
     )
 
 

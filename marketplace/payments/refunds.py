@@ -104,11 +104,15 @@ def can_refund(user, fulfilment: Fulfilment) -> bool:
 
 
 @verb
-def refund_fulfilment(fulfilment: Fulfilment, amount_fen: int, reason: str, by=None) -> Refund:
+def refund_fulfilment(
+    fulfilment: Fulfilment, amount_fen: int, reason: str, by=None, *, keep_pending=False
+) -> Refund:
     """Refund `amount_fen` of a paid fulfilment, giving a reason; never more than is left.
 
     Cash is paid back at once; a Stripe refund is recorded pending and sent after the
-    commit (`send_refund`), so its status is known once the request has committed.
+    commit (`send_refund`), so its status is known once the request has committed. With
+    `keep_pending` (a decided claim: nobody will press the button again) a refund Stripe
+    cannot be reached for stays pending, for `send_pending_refunds` to send again.
     """
     sale.lock_sale(fulfilment.order_id)
     reason = (reason or "").strip()[:500]
@@ -137,7 +141,7 @@ def refund_fulfilment(fulfilment: Fulfilment, amount_fen: int, reason: str, by=N
         refund = cash.refund_cash(fulfilment, amount_fen, reason, by=by)
         sale.refund_recorded(refund)
         return refund
-    return _refund_online(fulfilment, amount_fen, reason, by)
+    return _refund_online(fulfilment, amount_fen, reason, by, keep_pending)
 
 
 def payment_refunded_fen(payment: Payment) -> int:
@@ -150,7 +154,9 @@ def payment_refunded_fen(payment: Payment) -> int:
     return int(total)
 
 
-def _refund_online(fulfilment: Fulfilment, amount_fen: int, reason: str, by) -> Refund:
+def _refund_online(
+    fulfilment: Fulfilment, amount_fen: int, reason: str, by, keep_pending=False
+) -> Refund:
     payment = db.session.scalars(
         db.select(Payment)
         .where(
@@ -177,7 +183,8 @@ def _refund_online(fulfilment: Fulfilment, amount_fen: int, reason: str, by) -> 
     start_refund(refund, by=by, note=reason)
     # Someone is waiting on the page: if Stripe cannot be reached, say so (failed) and let
     # them try again, rather than leave it pending.
-    send_after_commit(refund, f"refund-{refund.id}", on_unreachable=RefundStatus.failed)
+    unreachable = None if keep_pending else RefundStatus.failed
+    send_after_commit(refund, f"refund-{refund.id}", on_unreachable=unreachable)
     return refund
 
 

@@ -5,7 +5,17 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from .queries import areas, carriers, coverage, households, logistics, sales, statement, trend
+from .queries import (
+    areas,
+    carriers,
+    claims,
+    coverage,
+    households,
+    logistics,
+    sales,
+    statement,
+    trend,
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,21 @@ REPORTS = {
                 "share was split over households."
             ),
             statement.build,
+        ),
+        Report(
+            "claims",
+            _l("Claims"),
+            _l(
+                "After-sales claims by cooperative, product, reason or route: count, claims "
+                "per 100 parcels, refunded, median time to answer."
+            ),
+            claims.build,
+            [
+                ("cooperative", _l("By cooperative")),
+                ("product", _l("By product")),
+                ("reason", _l("By reason")),
+                ("route", _l("By route")),
+            ],
         ),
     ]
 }

@@ -258,3 +258,18 @@ def test_the_carriers_report_sets_shipping_charged_against_carrier_cost(express,
     assert sf["margin"] == 1200 - shares[first.parcel.id]
     assert table.totals["charged"] == 2700 and table.totals["parcels"] == 2
     assert table.totals["cost"] == sum(shares.values()) > 0
+
+
+def test_the_jobs_runner_confirms_due_receipts_once(app, express, caller):
+    order = express.sale(until="ready")
+    first, second = order.fulfilments
+    hand_over(caller, express, first.parcel, tracking_no="SF0000000000006")
+    app.config["AUTO_CONFIRM_DAYS"] = 0
+    result = CliRunner().invoke(app.cli, ["jobs", "run-due"], catch_exceptions=False)
+    assert "auto-confirm" in result.output, result.output
+    db.session.expire_all()
+    assert first.status == F.delivered and second.status == F.in_transit
+    assert income_total() == producers_share(first)
+    again = CliRunner().invoke(app.cli, ["jobs", "run-due"], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert income_total() == producers_share(first)

@@ -52,6 +52,10 @@ NO_FORM_IN_WORLD = {
     "orders.mark_packed",  # the cooperative's waiting order is already packed by create_sale
     "payments.start_checkout",  # Stripe is not configured
     "orders.confirm_receipt",  # no express parcel with a carrier here (tests/carriers posts it)
+    # The world's claim waits for the cooperative (so the decision form is fuzzed); these
+    # two buttons show only once it has offered less or refused.
+    "claims.accept_offer",
+    "claims.dispute",
 }
 ROLES = ("anonymous", "buyer", "station_operator", "cooperative_manager", "admin")
 
@@ -145,6 +149,24 @@ class RecordingArgs(ImmutableMultiDict):
         return super().__contains__(key)
 
 
+def _claim_with_photo(fulfilment, buyer):
+    """The buyer's claim about the delivered parcel, with one photo, and their review."""
+    import io
+
+    from PIL import Image
+
+    from marketplace.claims import photos, reviews, services
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(picture, "PNG")
+    line = fulfilment.lines[0]
+    claim = services.open_claim(fulfilment, buyer, [(line.id, 1)], "damaged", "压坏", "refund")
+    photos.add_photos(claim, buyer, [("box.png", picture.getvalue())])
+    reviews.review_line(line, buyer, 4, "好")
+    db.session.commit()
+    return claim
+
+
 @pytest.fixture
 def world(request, create_sale, create_user, create_household, create_station, create_link):
     """The orders tests' small shop, an order in each state, an operator, an admin."""
@@ -173,6 +195,9 @@ def world(request, create_sale, create_user, create_household, create_station, c
     create_sale((shop.apple, 2), buyer=shop.buyer, pickup=shop.apple_point, until="ready")
     done = create_sale((shop.lily, 2), buyer=shop.buyer, pickup=shop.apple_point)
     manifest = db.session.scalar(db.select(Manifest.id).order_by(Manifest.id))
+    claim = _claim_with_photo(done, shop.buyer)
+    # A delivered parcel with no claim yet: the claim form is shown (and fuzzed).
+    unclaimed = create_sale((shop.apple, 1), buyer=shop.buyer, pickup=shop.apple_point)
     order, point, coop = done.order_id, shop.apple_point.id, shop.apple_coop.id
     # Pages no other page links to in this world (or only by script): where the crawl starts.
     seeds = [
@@ -188,6 +213,9 @@ def world(request, create_sale, create_user, create_household, create_station, c
         f"/payments/fulfilments/{done.id}/refund",
         f"/reports/statement/{coop}",
         f"/reports/statement/{coop}/export.csv",
+        f"/claims/{claim.id}",
+        f"/claims/fulfilments/{unclaimed.id}/new",
+        f"/claims/{claim.id}/photos/{claim.photos[0].thumb_filename}",
     ]
     # A queued job run and a file a job wrote (their pages are reached from a redirect).
     from marketplace.jobs import runner

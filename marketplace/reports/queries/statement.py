@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, case, cast, func, select
 from sqlalchemy.orm import aliased
 
 from ...catalog.models import Cooperative
+from ...claims.models import Claim
 from ...extensions import db
 from ...households.models import Household, IncomeEntry
 from ...households.services import mask_name
@@ -17,7 +18,16 @@ from ...regions.models import Region
 from ..services import Column, Filters, Table, order_by, stream
 from ..sql import in_period, total, under_area
 
-MONEY_KEYS = ("goods", "fee", "owed", "refunded", "payable", "households", "others")
+MONEY_KEYS = (
+    "goods",
+    "fee",
+    "owed",
+    "refunded",
+    "claims_refunded",
+    "payable",
+    "households",
+    "others",
+)
 COLUMNS = [
     Column("cooperative", _l("Cooperative"), sort="name"),
     Column("fulfilments", _l("Parcels sold"), "int", sort="fulfilments"),
@@ -25,6 +35,7 @@ COLUMNS = [
     Column("fee", _l("Platform fee"), "fen"),
     Column("owed", _l("Owed"), "fen", sort="owed"),
     Column("refunded", _l("Refunded"), "fen"),
+    Column("claims_refunded", _l("of which for claims"), "fen"),
     Column("payable", _l("Payable after refunds"), "fen"),
     Column("households", _l("To registered households"), "fen", sort="households"),
     Column("others", _l("To other suppliers"), "fen"),
@@ -71,6 +82,18 @@ def _refunds(filters: Filters):
     )
 
 
+def _claim_refunds(filters: Filters):
+    """The part of those refunds paid for buyers' claims (after-sales)."""
+    return (
+        select(Claim.cooperative_id.label("key"), total(Refund.amount_fen).label("claims"))
+        .select_from(Claim)
+        .join(Refund, Refund.id == Claim.refund_id)
+        .where(Refund.status == RefundStatus.succeeded, in_period(Refund.created_at, filters))
+        .group_by(Claim.cooperative_id)
+        .subquery()
+    )
+
+
 def _split(filters: Filters):
     """Ledger income in the period per cooperative: to households and to other suppliers."""
     registered = IncomeEntry.household_id.is_not(None)
@@ -90,6 +113,7 @@ def _split(filters: Filters):
 def build(filters: Filters) -> Table:
     """One line per cooperative in the area with sales, refunds or income in the period."""
     sales, refunds, split = _sales(filters), _refunds(filters), _split(filters)
+    claimed = _claim_refunds(filters)
     village = aliased(Region)
     stmt = (
         select(
@@ -100,11 +124,13 @@ def build(filters: Filters) -> Table:
             sales.c.goods,
             sales.c.fee,
             refunds.c.refunded,
+            claimed.c.claims.label("claims_refunded"),
             split.c.households,
             split.c.others,
         )
         .outerjoin(sales, sales.c.key == Cooperative.id)
         .outerjoin(refunds, refunds.c.key == Cooperative.id)
+        .outerjoin(claimed, claimed.c.key == Cooperative.id)
         .outerjoin(split, split.c.key == Cooperative.id)
         .join(village, village.id == Cooperative.village_id)
         .where(
@@ -137,6 +163,7 @@ def build(filters: Filters) -> Table:
             total(summary.c.goods).label("goods"),
             total(summary.c.fee).label("fee"),
             total(summary.c.refunded).label("refunded"),
+            total(summary.c.claims_refunded).label("claims_refunded"),
             total(summary.c.households).label("households"),
             total(summary.c.others).label("others"),
         )
@@ -164,6 +191,7 @@ def _money(row) -> dict:
         "fee": fee,
         "owed": goods - fee,
         "refunded": refunded,
+        "claims_refunded": row.claims_refunded or 0,
         "payable": goods - fee - refunded,
         "households": row.households or 0,
         "others": row.others or 0,
