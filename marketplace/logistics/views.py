@@ -12,7 +12,7 @@ from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..transaction import after_commit
-from . import board, pages, services
+from . import board, codes, pages, services
 from .consolidation import replan
 from .forms import HandoverForm, ScanForm
 from .labels import SCAN_ACTION_LABELS, all_labels
@@ -27,7 +27,11 @@ operator_required = role_required(Role.station_operator, Role.admin)
 @bp.app_context_processor
 def logistics_globals():
     # The tracking partial is included by the orders pages, so its labels are app-wide.
-    return {"logistics_labels": all_labels()}
+    return {
+        "logistics_labels": all_labels(),
+        "parcel_qr": codes.qr_svg,  # the parcel code as QR and Code 128 (slips, labels)
+        "parcel_barcode": codes.code128_svg,
+    }
 
 
 def station_or_403(station_id: int) -> Station:
@@ -49,11 +53,13 @@ def my_stations():
 def station_dashboard(station_id: int):
     station = station_or_403(station_id)
     today = board.station_board(station, utcnow())
+    form = ScanForm(code=request.args.get("code", "")[:40])
+    form.start_on(board.suggested_action(today, form.code.data))
     return render_template(
         "logistics/dashboard.html",
         board=today,
         locked=locked_parcels([p.id for p in today.ready]),
-        form=ScanForm(),
+        form=form,
     )
 
 
@@ -73,6 +79,8 @@ def scan(station_id: int):
         record_scan(parcel, station, form.action.data, current_user)
     except DomainError as exc:
         flash(exc.message, "danger")
+        # Back with the code kept and the step this parcel allows chosen.
+        return redirect(url_for(".station_dashboard", station_id=station.id, code=parcel.code))
     else:
         flash(
             _(

@@ -38,6 +38,8 @@ from .models import (
 
 F = FulfilmentStatus
 # A buyer may cancel while every fulfilment is still at its cooperative or origin point.
+# The note on a fulfilment's `packed` event when the station, not the cooperative, marked it.
+PACKED_AT_HAND_IN = "packed_at_hand_in"
 CANCELLABLE = {F.pending_payment, F.to_pack, F.packed}
 
 
@@ -238,9 +240,11 @@ def mark_packed(fulfilment: Fulfilment, by) -> None:
 
 
 def parcel_received(fulfilment: Fulfilment, by, at) -> None:
-    """The parcel was handed in at its first station: the fulfilment is packed."""
+    """The parcel was handed in at its first station: the fulfilment is packed. A parcel
+    handed in before its cooperative marked it packed is packed now, by the operator who
+    holds it, and the event says so (packing is implicit, never skipped)."""
     if fulfilment.status == F.to_pack:
-        status.move_fulfilment(fulfilment, F.packed, by=by, at=at)
+        status.move_fulfilment(fulfilment, F.packed, by=by, at=at, note=PACKED_AT_HAND_IN)
 
 
 def parcel_departed(fulfilment: Fulfilment, by, at) -> None:
