@@ -1,7 +1,6 @@
 """Catalog forms: cooperative, category, product (with photos), supply lot, confirmations."""
 
 import io
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..clock import local_today
 from ..inputs import AMOUNT_TOO_LARGE, BaseForm, SubForm
 from ..money import AmountTooLarge, yuan_to_fen
 from . import photos
@@ -179,7 +179,7 @@ class LotForm(BaseForm):
     )
     grade = SelectField(_l("Grade"), choices=list(GRADES.items()), default="一级")
     harvested_on = DateField(_l("Harvested on"), validators=[Optional()])
-    received_on = DateField(_l("Received on"), default=date.today, validators=[DataRequired()])
+    received_on = DateField(_l("Received on"), default=local_today, validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     contributions = FieldList(FormField(ContributionRow), min_entries=4, max_entries=300)
     submit = SubmitField(_l("Record lot"))

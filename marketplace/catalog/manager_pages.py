@@ -104,7 +104,9 @@ def _save_product(cooperative: Cooperative, product: Product | None):
         except DomainError as exc:
             error = exc.message
         else:
-            flash(_("Product %(name)s saved.", name=saved.name_zh), "success")
+            flash(
+                _("Product %(name)s saved.", name=saved.display_name(str(get_locale()))), "success"
+            )
             return redirect(url_for("catalog.product_edit", product_id=saved.id))
     return render_template(
         "catalog/product_form.html",
@@ -128,7 +130,10 @@ def product_status(product_id: int, to_status: str):
         flash(exc.message, "danger")
     else:
         label = services.PRODUCT_STATUS_LABELS[product.status]
-        flash(_("%(name)s: %(status)s.", name=product.name_zh, status=label), "success")
+        flash(
+            _("%(name)s: %(status)s.", name=product.display_name(str(get_locale())), status=label),
+            "success",
+        )
     target = request.form.get("next", "")
     # Only back to a manager page of this site, never to another address.
     if not (target.startswith("/manage") and "//" not in target):

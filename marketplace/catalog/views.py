@@ -32,6 +32,13 @@ def product_status_filter(status) -> str:
     return str(services.PRODUCT_STATUS_LABELS.get(status, status))
 
 
+@bp.app_template_filter("grade_label")
+def grade_label_filter(grade: str) -> str:
+    """A lot's grade (stored as written on the lot form: 特级, 一级, A...) in the page's
+    language; an unknown one as stored."""
+    return str(lots.GRADES.get(grade, grade))
+
+
 @bp.get("/products")
 def products():
     """The public catalogue is the shop's search page; old links keep working."""

@@ -184,7 +184,13 @@ class HandOnCashForm(BaseForm):
 
 class ItemForm(SubForm):
     product_id = SelectField(_l("Product"), coerce=int, validate_choice=False)
-    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=99)])
+    quantity = IntegerField(
+        _l("Quantity"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=99, message=_l("Enter a quantity from 1 to 99.")),
+        ],
+    )
 
 
 class AssistedOrderForm(BaseForm):
