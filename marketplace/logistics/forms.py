@@ -213,3 +213,15 @@ class AssistedOrderForm(BaseForm):
     def validate_items(self, field):
         if not self.chosen_items():
             raise ValidationError(_l("Choose at least one product and its quantity."))
+
+
+class TrackForm(BaseForm):
+    """Following a parcel without an account: the last 4 digits of the buyer's phone."""
+
+    phone_last4 = StringField(
+        _l("Last 4 digits of the buyer's mobile number"),
+        validators=[DataRequired(), Regexp(r"^\d{4}$", message=_l("Enter 4 digits."))],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 4},
+    )
+    submit = SubmitField(_l("Follow the parcel"))

@@ -135,6 +135,9 @@ class Parcel(db.Model):
     current_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"), index=True)
     leg_index: Mapped[int] = mapped_column(default=0)
     eta: Mapped[datetime | None]
+    # The end of the pickup window the buyer was shown at checkout (never moved): the
+    # parcel is late if it is ready for pickup after it (the logistics report).
+    promised_by: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     fulfilment = relationship("Fulfilment", back_populates="parcel")
