@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     MultipleFileField,
     SelectField,
@@ -91,7 +92,8 @@ class ProductForm(BaseForm):
     price = StringField(
         _l("Price per unit (yuan)"),
         validators=[DataRequired()],
-        render_kw={"inputmode": "decimal", "placeholder": "25.00"},
+        # An example, not a value: a bare "25.00" in the box looked typed in already.
+        render_kw={"inputmode": "decimal", "placeholder": _l("e.g. 25.00")},
     )
     description_zh = TextAreaField(
         _l("Description and story (Chinese)"), validators=[Optional()], render_kw={"rows": 4}
@@ -101,9 +103,14 @@ class ProductForm(BaseForm):
     )
     photos = MultipleFileField(
         _l("Photos"),
-        description=_l("Up to 5 JPEG, PNG or WebP pictures, at most 5 MB each."),
+        description=_l(
+            "Up to 5 JPEG, PNG or WebP pictures, at most 20 MB each (photos from a phone "
+            "are fine: they are made smaller here)."
+        ),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
+    # Signed names of photos kept from a refused try (photos.keep_pending).
+    pending_photos = HiddenField()
     ovop = BooleanField(_l("One village, one product (一村一品)"))
     perishable = BooleanField(_l("Perishable: needs cold chain"))
     submit = SubmitField(_l("Save product"))
@@ -126,6 +133,12 @@ class ProductForm(BaseForm):
             upload.stream.seek(0)
             if error := photos.too_big(upload.filename, size):
                 raise ValidationError(error.message)
+
+    def validate_unit_weight_g(self, field):
+        from .services import unit_weight_problem
+
+        if problem := unit_weight_problem(self.unit.data, field.data):
+            raise ValidationError(problem)
 
     def validate_price(self, field):
         try:

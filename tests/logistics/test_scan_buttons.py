@@ -13,7 +13,8 @@ from marketplace.status import StatusEvent
 def _selected(page: str) -> str:
     select = page[page.index('name="action"') :]
     select = select[: select.index("</select>")]
-    return re.search(r'<option selected value="([a-z_]+)"|<option value="([a-z_]+)" selected', select)
+    pattern = r'<option selected value="([a-z_]+)"|<option value="([a-z_]+)" selected'
+    return re.search(pattern, select)
 
 
 def test_buttons_name_the_action_not_the_state(client, auth, line, place_order):
@@ -51,9 +52,7 @@ def test_a_refused_scan_comes_back_with_the_code_and_the_allowed_step(
     assert "received" in _selected(page).groups()
 
 
-def test_a_parcel_handed_in_unpacked_is_packed_by_the_station_and_it_says_so(
-    line, place_order
-):
+def test_a_parcel_handed_in_unpacked_is_packed_by_the_station_and_it_says_so(line, place_order):
     parcel = place_order().parcel
     assert parcel.fulfilment.status == "to_pack"
     record_scan(parcel, line.a, "received", line.ops["A"])

@@ -25,9 +25,7 @@ def test_without_login_the_page_asks_for_the_phone_digits(client, parcel):
 
 
 def test_the_right_digits_show_route_and_status_but_nothing_personal(client, parcel):
-    html = client.post(f"/track/{parcel.code}", data={"phone_last4": "5678"}).get_data(
-        as_text=True
-    )
+    html = client.post(f"/track/{parcel.code}", data={"phone_last4": "5678"}).get_data(as_text=True)
     assert 'data-testid="route"' in html and "甲村服务点" in html
     order = parcel.fulfilment.order
     assert parcel.pickup_code not in html and order.reference not in html
@@ -35,13 +33,9 @@ def test_the_right_digits_show_route_and_status_but_nothing_personal(client, par
 
 
 def test_wrong_digits_say_why_and_reveal_nothing(client, parcel):
-    html = client.post(f"/track/{parcel.code}", data={"phone_last4": "0000"}).get_data(
-        as_text=True
-    )
+    html = client.post(f"/track/{parcel.code}", data={"phone_last4": "0000"}).get_data(as_text=True)
     assert "do not match" in html and 'data-testid="route"' not in html
-    html = client.post(f"/track/{parcel.code}", data={"phone_last4": "12"}).get_data(
-        as_text=True
-    )
+    html = client.post(f"/track/{parcel.code}", data={"phone_last4": "12"}).get_data(as_text=True)
     assert "Enter 4 digits." in html
 
 
