@@ -31,7 +31,7 @@ PATTERNS = {
     },
 }
 # The strftime formats the templates used, read as one of the styles above.
-LEGACY = {"%H:%M": "time", "%m-%d %H:%M": "short", "%Y-%m-%d %H:%M": "full", "short": "full"}
+LEGACY = {"%H:%M": "time", "%m-%d %H:%M": "short", "%Y-%m-%d %H:%M": "full", "medium": "full"}
 
 
 def _locale() -> str:

@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from ..money import format_fen
 
 WIDTH = 360
-ROW = 30  # viewBox units per bar: the label line, then the bar
-BAR = 11
+ROW = 38  # viewBox units per bar: the label line, then the bar
+BAR = 12
 MAX_BARS = 10
 
 
@@ -37,8 +37,8 @@ def hbars(title, items: list[tuple[str, float, str]], maximum: float | None = No
             {
                 "label": label,
                 "text": text,
-                "label_y": y + 10,
-                "bar_y": y + 14,
+                "label_y": y + 14,
+                "bar_y": y + 20,
                 "w": round(max(value, 0) / top * (WIDTH - 2), 1),
             }
         )
