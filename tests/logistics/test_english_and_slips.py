@@ -55,9 +55,7 @@ def test_opening_hours_push_an_evening_arrival_to_the_next_morning():
     assert (to_local(start).hour, to_local(end).hour) == (12, 20)
 
 
-def test_an_order_in_the_evening_is_not_expected_at_the_moment_it_was_placed(
-    line, place_order
-):
+def test_an_order_in_the_evening_is_not_expected_at_the_moment_it_was_placed(line, place_order):
     ordered = to_utc(datetime(2026, 9, 7, 22, 0))  # a Monday, 22:00 in Beijing
     parcel = place_order(now=ordered).parcel
     assert parcel.eta > ordered
