@@ -22,6 +22,10 @@ def _money(fen) -> str:
     return format_fen(int(fen or 0))
 
 
+def _households(n: int) -> str:
+    return str(_l("%(n)s households", n=n))
+
+
 def _pct(bp) -> str:
     return f"{(bp or 0) / 100:.0f}%"
 
@@ -61,8 +65,12 @@ def chart_for(name: str, table, rows: list[dict]) -> dict | None:
         return hbars(
             _l("Households against the poverty line"),
             [
-                (str(_l("Reach the poverty line")), reaching, str(reaching)),
-                (str(_l("Still below it")), households - reaching, str(households - reaching)),
+                (str(_l("Reach the poverty line")), reaching, _households(reaching)),
+                (
+                    str(_l("Still below it")),
+                    households - reaching,
+                    _households(households - reaching),
+                ),
             ],
         )
     if name == "logistics":
