@@ -78,3 +78,10 @@ def test_a_report_workbook_has_title_widths_frozen_header_and_filter():
 
 def test_chinese_characters_count_double_for_width():
     assert spreadsheets.text_width("永靖县") == 6 and spreadsheets.text_width("abc") == 3
+
+
+def test_a_printed_label_carries_no_flash_message(app):
+    from pathlib import Path
+
+    css = Path(app.root_path).parent.joinpath("static/css/app.css").read_text()
+    assert "@media print { main > .alert-dismissible { display: none !important; } }" in css
