@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..clock import utcnow
@@ -57,6 +58,13 @@ def find_parcel(code: str) -> Parcel | None:
     return db.session.scalar(db.select(Parcel).where(Parcel.code == normalise_code(code)))
 
 
+def _shown(thing) -> LazyString:
+    """A cooperative's (or station's) name in the language of the page the message ends
+    up on (the message is lazy; the names are read now)."""
+    name_zh, name_en = thing.name_zh, getattr(thing, "name_en", None)
+    return LazyString(lambda: name_en if name_en and str(get_locale()) == "en" else name_zh)
+
+
 def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parcel:
     """Create the parcel of a fulfilment: the cheapest route from the cooperative's home
     station to the pickup point (or, with `express`, to an express carrier hand-over), cold
@@ -67,7 +75,7 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
         raise Conflict(
             _l(
                 "%(cooperative)s has no village point to hand parcels to yet.",
-                cooperative=cooperative.name_zh,
+                cooperative=_shown(cooperative),
             )
         )
     now = now or utcnow()
@@ -87,7 +95,7 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
             _l(
                 "Perishable goods from %(cooperative)s cannot reach %(station)s by cold chain. "
                 "Please choose another pickup point.",
-                cooperative=cooperative.name_zh,
+                cooperative=_shown(cooperative),
                 station=station_label(pickup_station),
             )
         ) from exc
@@ -96,7 +104,7 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
             _l(
                 "Parcels from %(cooperative)s cannot reach %(station)s. "
                 "Please choose another pickup point.",
-                cooperative=cooperative.name_zh,
+                cooperative=_shown(cooperative),
                 station=station_label(pickup_station),
             )
         ) from exc
