@@ -49,6 +49,8 @@ def load_config(instance_path: str) -> dict:
         # Registration says when an address is taken: a tight budget per client address
         # keeps that from being a way to list who has an account.
         "REGISTER_RATE_LIMIT": os.environ.get("REGISTER_RATE_LIMIT", "10 per hour"),
+        # Following a parcel without an account: wrong phone digits per parcel code.
+        "TRACK_RATE_LIMIT": os.environ.get("TRACK_RATE_LIMIT", "5 per 15 minutes"),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,

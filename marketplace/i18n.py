@@ -32,6 +32,7 @@ KEYWORDS = {
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),
+    "lazy_ngettext": (1, 2),
     "lazy_gettext": None,
     "_l": None,
     # A short word that means different things on different pages ("Next" page / stop,

@@ -138,8 +138,19 @@ class BaseForm(FlaskForm):
         pass
 
 
+class TranslatedMeta:
+    """WTForms' own messages ("Number must be between 1 and 99.") in the page's language,
+    as Flask-WTF gives a FlaskForm (WTF_I18N_ENABLED); a plain Form row needs it too."""
+
+    def get_translations(self, form):
+        from flask import current_app
+        from flask_wtf.i18n import translations
+
+        return translations if current_app.config.get("WTF_I18N_ENABLED", True) else None
+
+
 class SubForm(Form):
     """A row inside a FormField/FieldList, with the same bounds."""
 
-    class Meta(BoundedMeta, DefaultMeta):
+    class Meta(BoundedMeta, TranslatedMeta, DefaultMeta):
         pass

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import clock, inputs, money, transaction
+from . import clock, datefmt, inputs, money, transaction
 from .extensions import (
     babel,
     bootstrap,
@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["fen"] = money.format_fen
     app.jinja_env.filters["beijing"] = clock.format_local  # naive UTC shown in Beijing time
+    datefmt.register(app)  # one date format per language, Beijing time (replaces the above)
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

@@ -1,7 +1,7 @@
 """Administrator pages of the catalog: cooperatives (with their managers) and categories."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from ..accounts.models import User
@@ -49,7 +49,10 @@ def _save(cooperative: Cooperative | None):
         except DomainError as exc:
             flash(exc.message, "danger")
         else:
-            flash(_("Cooperative %(name)s saved.", name=saved.name_zh), "success")
+            flash(
+                _("Cooperative %(name)s saved.", name=saved.display_name(str(get_locale()))),
+                "success",
+            )
             return redirect(url_for("catalog.cooperative_list"))
     return render_template("catalog/cooperative_form.html", form=form, cooperative=cooperative)
 
@@ -76,7 +79,10 @@ def category_list():
         except DomainError as exc:
             form.code.errors.append(exc.message)
         else:
-            flash(_("Category %(name)s added.", name=category.name_zh), "success")
+            flash(
+                _("Category %(name)s added.", name=category.display_name(str(get_locale()))),
+                "success",
+            )
             return redirect(url_for("catalog.category_list"))
     found = categories.list_categories()
     have = {c.code for c in found}
@@ -96,5 +102,8 @@ def category_defaults():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     added = categories.ensure_default_categories()
-    flash(_("%(n)s standard categories added.", n=added), "success")
+    flash(
+        ngettext("%(num)d standard category added.", "%(num)d standard categories added.", added),
+        "success",
+    )
     return redirect(url_for("catalog.category_list"))

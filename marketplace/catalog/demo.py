@@ -1,9 +1,10 @@
 """Demo data: a dozen cooperatives across all 8 counties with the real products of
 linxia.md, drawn product pictures, and supply lots from the sample households."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from ..accounts.services import find_user_by_login
+from ..clock import local_today
 from ..extensions import db
 from ..households import services as households
 from ..logistics.models import Station, StationKind
@@ -83,7 +84,7 @@ def _lots(product: Product, cooperative: Cooperative, spec, manager) -> int:
     pool = [h.household_no for h in households.households_in_township(township)]
     if not pool:
         return 0
-    today = date.today()
+    today = local_today()
     made = 0
     # Two lots: the first from the first households of the township, the second from the
     # second half of them, so every sample household supplied something.

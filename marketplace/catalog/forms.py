@@ -1,7 +1,6 @@
 """Catalog forms: cooperative, category, product (with photos), supply lot, confirmations."""
 
 import io
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -9,6 +8,7 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     MultipleFileField,
     SelectField,
@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..clock import local_today
 from ..inputs import AMOUNT_TOO_LARGE, BaseForm, SubForm
 from ..money import AmountTooLarge, yuan_to_fen
 from . import photos
@@ -91,7 +92,8 @@ class ProductForm(BaseForm):
     price = StringField(
         _l("Price per unit (yuan)"),
         validators=[DataRequired()],
-        render_kw={"inputmode": "decimal", "placeholder": "25.00"},
+        # An example, not a value: a bare "25.00" in the box looked typed in already.
+        render_kw={"inputmode": "decimal", "placeholder": _l("e.g. 25.00")},
     )
     description_zh = TextAreaField(
         _l("Description and story (Chinese)"), validators=[Optional()], render_kw={"rows": 4}
@@ -101,9 +103,14 @@ class ProductForm(BaseForm):
     )
     photos = MultipleFileField(
         _l("Photos"),
-        description=_l("Up to 5 JPEG, PNG or WebP pictures, at most 5 MB each."),
+        description=_l(
+            "Up to 5 JPEG, PNG or WebP pictures, at most 20 MB each (photos from a phone "
+            "are fine: they are made smaller here)."
+        ),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
+    # Signed names of photos kept from a refused try (photos.keep_pending).
+    pending_photos = HiddenField()
     ovop = BooleanField(_l("One village, one product (一村一品)"))
     perishable = BooleanField(_l("Perishable: needs cold chain"))
     freight_template_id = SelectField(
@@ -135,6 +142,12 @@ class ProductForm(BaseForm):
             upload.stream.seek(0)
             if error := photos.too_big(upload.filename, size):
                 raise ValidationError(error.message)
+
+    def validate_unit_weight_g(self, field):
+        from .services import unit_weight_problem
+
+        if problem := unit_weight_problem(self.unit.data, field.data):
+            raise ValidationError(problem)
 
     def validate_price(self, field):
         try:
@@ -189,7 +202,7 @@ class LotForm(BaseForm):
     )
     grade = SelectField(_l("Grade"), choices=list(GRADES.items()), default="一级")
     harvested_on = DateField(_l("Harvested on"), validators=[Optional()])
-    received_on = DateField(_l("Received on"), default=date.today, validators=[DataRequired()])
+    received_on = DateField(_l("Received on"), default=local_today, validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     contributions = FieldList(FormField(ContributionRow), min_entries=4, max_entries=300)
     submit = SubmitField(_l("Record lot"))

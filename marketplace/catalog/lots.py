@@ -4,14 +4,14 @@ correcting lots, and what the public traceability page and its QR code show."""
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import qrcode
 import qrcode.image.svg
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
+from ..clock import local_today, utcnow
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..households import services as households
@@ -118,7 +118,7 @@ def record_supply_lot(
         raise DomainError(_l("The lot quantity must be a whole number above zero."))
     if grade not in GRADES:
         raise DomainError(_l("Choose a grade from the list."))
-    if received_on > date.today() + timedelta(days=1):
+    if received_on > local_today():  # Beijing's day, not the server's
         raise DomainError(_l("The received date cannot be in the future."))
     if harvested_on and harvested_on > received_on:
         raise DomainError(_l("The harvest date must not be after the received date."))

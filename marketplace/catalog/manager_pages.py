@@ -1,7 +1,7 @@
 """Cooperative manager pages: their cooperatives, listing products with photos, recording
 supply lots and printing lot labels. Every page checks the manager owns what it touches."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -105,10 +105,13 @@ def product_edit(product_id: int):
 def _save_product(cooperative: Cooperative, product: Product | None):
     form = _product_form(product, cooperative)
     error = None
+    chosen = _uploads(form) if form.is_submitted() else []
     if form.validate_on_submit():
+        # Photos chosen now, and those kept from an earlier refused try (signed names).
+        kept = photos.pending_uploads(form.pending_photos.data)
         try:
             saved = services.save_product(
-                cooperative, product, form.values(), by=current_user, uploads=_uploads(form)
+                cooperative, product, form.values(), by=current_user, uploads=kept + chosen
             )
         except DomainError as exc:
             if exc.details.get("field") == "freight_template_id":
@@ -116,8 +119,14 @@ def _save_product(cooperative: Cooperative, product: Product | None):
             else:
                 error = exc.message
         else:
-            flash(_("Product %(name)s saved.", name=saved.name_zh), "success")
+            photos.forget_pending(form.pending_photos.data)
+            name = saved.display_name(str(get_locale()))
+            flash(_("Product %(name)s saved.", name=name), "success")
             return redirect(url_for("catalog.product_edit", product_id=saved.id))
+    if form.is_submitted() and not form.photos.errors:
+        # The browser forgets a chosen file when the form comes back: keep the good ones
+        # (only once their number and sizes passed: nothing is decoded before that).
+        form.pending_photos.data = photos.keep_pending(chosen, form.pending_photos.data)
     return render_template(
         "catalog/product_form.html",
         form=form,
@@ -125,7 +134,17 @@ def _save_product(cooperative: Cooperative, product: Product | None):
         product=product,
         error=error,
         max_photos=photos.MAX_PHOTOS,
+        pending=photos.pending_stems(form.pending_photos.data or ""),
     )
+
+
+@bp.get("/manage/pending-photos/<stem>.jpg")
+@manager_required
+def pending_photo(stem: str):
+    """A photo kept from a refused product form (random name; managers only)."""
+    if not (stem.isalnum() and len(stem) == 32):
+        abort(404)
+    return send_from_directory(photos.pending_dir(), f"{stem}.jpg", max_age=0)
 
 
 @bp.post("/manage/products/<int:product_id>/status/<to_status>")
@@ -140,7 +159,10 @@ def product_status(product_id: int, to_status: str):
         flash(exc.message, "danger")
     else:
         label = services.PRODUCT_STATUS_LABELS[product.status]
-        flash(_("%(name)s: %(status)s.", name=product.name_zh, status=label), "success")
+        flash(
+            _("%(name)s: %(status)s.", name=product.display_name(str(get_locale())), status=label),
+            "success",
+        )
     target = request.form.get("next", "")
     # Only back to a manager page of this site, never to another address.
     if not (target.startswith("/manage") and "//" not in target):

@@ -15,7 +15,10 @@ from ..transaction import on_commit, verb
 from .models import Product, ProductPhoto
 
 MAX_PHOTOS = 5
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# A phone camera's JPEG is 3-15 MB: taken as it is and shrunk to PHOTO_EDGE on the server.
+# The pixel limit below (not the file size) is what bounds the work of decoding one.
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+MAX_PHOTO_MB = MAX_PHOTO_BYTES // (1024 * 1024)
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Larger pictures are refused before decoding: a small file can unpack to a huge bitmap.
 MAX_PIXELS = 40_000_000
@@ -36,7 +39,12 @@ def too_big(name: str, size: int) -> DomainError | None:
         return None
     size_mb = f"{size / 1024 / 1024:.1f}"
     return DomainError(
-        _l("%(name)s is %(size)s MB; a photo may be at most 5 MB.", name=name, size=size_mb)
+        _l(
+            "%(name)s is %(size)s MB; a photo may be at most %(max)s MB.",
+            name=name,
+            size=size_mb,
+            max=MAX_PHOTO_MB,
+        )
     )
 
 
@@ -137,3 +145,97 @@ def remove_photo(photo: ProductPhoto) -> None:
     product = photo.product
     product.photos.remove(photo)
     db.session.flush()
+
+
+# --- photos kept across a form that was refused ----------------------------------------
+# A manager picks a photo, the form comes back with an error, and the browser has
+# forgotten the file. The checked picture is kept as a pending JPEG (already shrunk),
+# named by a random stem; the form carries the stems signed, so only what this server
+# kept can be named back, and for a day at most.
+
+PENDING_MAX_AGE = 24 * 3600
+_SALT = "pending-product-photos"
+
+
+def pending_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / "pending"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _signer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def keep_pending(uploads: list[tuple[str, bytes]], token: str = "") -> str:
+    """Keep the good pictures of a refused form (shrunk, as JPEG) beside those already
+    kept; returns the signed token naming them all (at most MAX_PHOTOS)."""
+    _sweep_pending()
+    stems = pending_stems(token)
+    for name, data in uploads:
+        if len(stems) >= MAX_PHOTOS:
+            break
+        try:
+            image = check_image(name, data)
+        except DomainError:
+            continue  # the form says what is wrong with that one
+        image = _flatten(image)
+        image.thumbnail((PHOTO_EDGE, PHOTO_EDGE))
+        stem = secrets.token_hex(16)
+        image.save(pending_dir() / f"{stem}.jpg", "JPEG", quality=90)
+        stems.append(stem)
+    return _signer().dumps(stems) if stems else ""
+
+
+def _sweep_pending() -> None:
+    """Delete kept photos older than a day: their forms were never sent again."""
+    import time
+
+    limit = time.time() - PENDING_MAX_AGE
+    for path in pending_dir().glob("*.jpg"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def pending_stems(token: str) -> list[str]:
+    """The pending photos a signed token names (none if it is forged, old or gone)."""
+    if not token:
+        return []
+    from itsdangerous import BadData
+
+    try:
+        stems = _signer().loads(token, max_age=PENDING_MAX_AGE)
+    except BadData:
+        return []
+    if not isinstance(stems, list):
+        return []
+    folder = pending_dir()
+    return [
+        s
+        for s in stems[:MAX_PHOTOS]
+        if isinstance(s, str) and s.isalnum() and (folder / f"{s}.jpg").is_file()
+    ]
+
+
+def pending_uploads(token: str) -> list[tuple[str, bytes]]:
+    """The kept photos as uploads (name, bytes)."""
+    folder = pending_dir()
+    return [(f"{s}.jpg", (folder / f"{s}.jpg").read_bytes()) for s in pending_stems(token)]
+
+
+def forget_pending(token: str) -> None:
+    """Delete the kept photos' files once the save that took them is committed."""
+    folder = pending_dir()
+    stems = pending_stems(token)
+
+    def forget() -> None:
+        for s in stems:
+            (folder / f"{s}.jpg").unlink(missing_ok=True)
+
+    if stems:
+        on_commit(forget)

@@ -45,6 +45,23 @@ UNITS = {
         Unit("piece", _l("piece"), None),
     )
 }
+# What a unit's name promises (its content, in g or ml taken as g) and how much heavier it
+# may be with its packaging: a "250 g bag" weighing 500 g is a typing mistake or the wrong
+# unit, and its weight decides the parcel's weight and so the shipping cost.
+NAMED_WEIGHT = {
+    "bag_250g": (250, 1.2),
+    "bag_500g": (500, 1.2),
+    "bag_1kg": (1000, 1.2),
+    "bag_2_5kg": (2500, 1.2),
+    "bag_5kg": (5000, 1.2),
+    "box_2kg": (2000, 1.3),
+    "box_5kg": (5000, 1.3),
+    "box_10kg": (10000, 1.3),
+    "jar_500g": (500, 1.8),
+    "jar_500ml": (500, 2.0),
+    "bottle_250ml": (250, 2.0),
+    "bottle_500ml": (500, 1.8),
+}
 PRODUCT_TRANSITIONS = {
     ProductStatus.draft: {ProductStatus.active, ProductStatus.archived},
     ProductStatus.active: {ProductStatus.archived},
@@ -137,6 +154,27 @@ def managed_township_ids(user) -> set[int]:
 # --- products -----------------------------------------------------------------------------
 
 
+def unit_weight_problem(unit_code: str | None, weight_g: int | None):
+    """Why `weight_g` cannot be the weight of one `unit_code` (its name says how much it
+    holds), or None when it can (or the unit names no weight, or none was given)."""
+    named = NAMED_WEIGHT.get(unit_code or "")
+    if named is None or not weight_g:
+        return None
+    content, factor = named
+    highest = int(content * factor)
+    if content <= weight_g <= highest:
+        return None
+    return _l(
+        "A “%(unit)s” holds %(content)s g: with its packaging it weighs %(low)s–%(high)s g, "
+        "not %(weight)s g. Correct the weight, or choose the unit that matches it.",
+        unit=UNITS[unit_code].label,
+        content=content,
+        low=content,
+        high=highest,
+        weight=weight_g,
+    )
+
+
 def check_product_values(values: dict) -> dict:
     """Fill the unit's default weight and enforce the product rules; returns clean values."""
     values = dict(values)
@@ -149,6 +187,8 @@ def check_product_values(values: dict) -> dict:
         values["unit_weight_g"] = unit.default_weight_g
     if not values.get("unit_weight_g") or values["unit_weight_g"] <= 0:
         raise DomainError(_l("Give the weight of one sale unit in grams."))
+    if problem := unit_weight_problem(unit.code, values["unit_weight_g"]):
+        raise DomainError(problem)
     if values.get("price_fen") is None or values["price_fen"] < 0:
         raise DomainError(_l("Give a price of zero yuan or more."))
     if db.session.get(Category, values.get("category_id") or 0) is None:

@@ -18,9 +18,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..extras import extras_for
 from ..regions import divisions
+from ..regions.services import village_shown
 from ..urls import external_url
 from . import freight, lots, photos, services
-from .models import Cooperative, Product
+from .models import Cooperative, Product, ProductStatus
 
 bp = Blueprint("catalog", __name__)
 
@@ -33,6 +34,40 @@ def unit_label_filter(code: str) -> str:
 @bp.app_template_filter("product_status")
 def product_status_filter(status) -> str:
     return str(services.PRODUCT_STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_filter("grade_label")
+def grade_label_filter(grade: str) -> str:
+    """A lot's grade (stored as written on the lot form: 特级, 一级, A...) in the page's
+    language; an unknown one as stored."""
+    return str(lots.GRADES.get(grade, grade))
+
+
+@village_shown.connect
+def village_cooperatives(village) -> dict:
+    """A village page shows the cooperatives there and what they sell."""
+    cooperatives = list(
+        db.session.scalars(
+            db.select(Cooperative)
+            .where(Cooperative.village_id == village.id)
+            .order_by(Cooperative.id)
+        )
+    )
+    products = (
+        list(
+            db.session.scalars(
+                db.select(Product)
+                .where(
+                    Product.cooperative_id.in_([c.id for c in cooperatives]),
+                    Product.status == ProductStatus.active,
+                )
+                .order_by(Product.id)
+            )
+        )
+        if cooperatives
+        else []
+    )
+    return {"cooperatives": cooperatives, "products": products}
 
 
 @bp.get("/products")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from .. import spreadsheets
 from ..errors import DomainError
@@ -87,7 +88,13 @@ class ImportRejected(DomainError):
 
     def __init__(self, errors: list[RowError]):
         lines = len({e.line for e in errors})
-        super().__init__(_l("Nothing was imported: %(n)s rows have problems.", n=lines))
+        super().__init__(
+            lazy_ngettext(
+                "Nothing was imported: %(num)d row has a problem.",
+                "Nothing was imported: %(num)d rows have problems.",
+                lines,
+            )
+        )
         self.errors = errors
 
 

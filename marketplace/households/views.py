@@ -88,7 +88,7 @@ def household_edit(household_id: int):
 @admin_required
 def household_import():
     form = ImportForm()
-    errors, result = [], None
+    errors, result, rejected = [], None, None
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read()
@@ -99,24 +99,15 @@ def household_import():
         try:
             result = registry_import.import_households(upload.filename, data)
         except registry_import.ImportRejected as exc:
-            errors = exc.errors
-            flash(exc.message, "danger")
+            # Said once, in the page's own alert with the list of rows (no flash as well).
+            errors, rejected = exc.errors, exc.message
         except DomainError as exc:
             form.file.errors = [*form.file.errors, exc.message]
-        else:
-            flash(
-                _(
-                    "Import done: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
-                    created=result.created,
-                    updated=result.updated,
-                    unchanged=result.unchanged,
-                ),
-                "success",
-            )
     return render_template(
         "households/import.html",
         form=form,
         errors=errors,
+        rejected=rejected,
         result=result,
         columns=registry_import.COLUMNS,
     )

@@ -2,6 +2,7 @@
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..accounts.models import Role, User, UserRole
 from ..accounts.permissions import admin_required
@@ -176,7 +177,7 @@ def station_import():
             flash(exc.message, "danger")
             errors = exc.details.get("errors", [])
         else:
-            flash(_("%(count)d rows imported.", count=count), "success")
+            flash(ngettext("%(num)d row imported.", "%(num)d rows imported.", count), "success")
             return redirect(url_for(".station_list"))
     return render_template("logistics/import.html", form=form, errors=errors)
 

@@ -8,6 +8,7 @@ from ..clock import local_date
 from ..extensions import db
 from ..orders.queries import parcels_to_hand_over_at
 from .consolidation import next_link_id
+from .itinerary import next_scan
 from .models import Link, Manifest, ManifestParcel, ManifestStatus, Parcel, ParcelStatus, Station
 
 
@@ -116,3 +117,30 @@ def manifest_rows(manifest: Manifest) -> list[ManifestRow]:
 def parcel_weight_g(manifest: Manifest) -> int:
     """Total weight of a run's parcels."""
     return sum(entry.parcel.weight_g for entry in manifest.entries)
+
+
+def suggested_action(today: Board, code: str | None = None) -> str | None:
+    """The scan the form starts on: the one next step the server would allow for the
+    typed parcel (`itinerary.next_scan`) if it happens here, else the step most parcels on
+    this board wait for (handed in, arriving, leaving)."""
+    station_id = today.station.id
+    from .services import find_parcel  # services is above board
+
+    parcel = find_parcel(code) if code else None
+    step = next_scan(parcel) if parcel is not None else None
+    if step is not None and step.station_id == station_id:
+        return step.action.value
+    counts = {
+        "received": len(today.expected),
+        "arrived": sum(
+            1
+            for run in today.inbound
+            for entry in run.entries
+            if entry.parcel.is_in_transit
+            and entry.parcel.route[entry.parcel.leg_index + 1] == station_id
+        ),
+        "departed": sum(1 for w in today.waiting if w.next_station is not None),
+        "handed_to_carrier": sum(1 for w in today.waiting if w.next_station is None),
+    }
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else None

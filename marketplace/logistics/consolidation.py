@@ -13,6 +13,7 @@ from ..clock import local_date, to_utc, utcnow
 from ..extensions import db
 from ..money import split_largest_remainder
 from ..transaction import verb
+from .estimate import ready_at
 from .models import Link, Manifest, ManifestParcel, ManifestStatus, Parcel, ParcelStatus, Station
 from .network import edge_of
 from .planner import eta_along
@@ -183,7 +184,7 @@ def remaining_eta(parcel: Parcel, moment: datetime, from_leg: int) -> datetime |
     """ETA of a parcel that is at the start of link `from_leg` of its route at `moment`."""
     ids = (parcel.route_links or [])[from_leg:]
     links = {link.id: link for link in db.session.scalars(db.select(Link).where(Link.id.in_(ids)))}
-    return eta_along([edge_of(links[i]) for i in ids], moment)
+    return ready_at(eta_along([edge_of(links[i]) for i in ids], moment))
 
 
 def board(parcel: Parcel, link: Link, at: datetime) -> Manifest:

@@ -21,7 +21,7 @@ from wtforms.widgets import CheckboxInput
 
 from ..inputs import AMOUNT_TOO_LARGE, BaseForm, SubForm
 from ..money import AmountTooLarge, fen_to_yuan, yuan_to_fen
-from .labels import SCAN_ACTION_LABELS, STATION_KIND_LABELS, WEEKDAY_LABELS
+from .labels import SCAN_BUTTON_LABELS, STATION_KIND_LABELS, WEEKDAY_LABELS
 from .models import ScanAction
 
 PHONE = r"^1[3-9]\d{9}$"
@@ -137,7 +137,7 @@ class ScanForm(BaseForm):
     action = SelectField(
         _l("Scan"),
         choices=[
-            (a.value, SCAN_ACTION_LABELS[a])
+            (a.value, SCAN_BUTTON_LABELS[a])
             for a in (
                 ScanAction.received,
                 ScanAction.arrived,
@@ -147,6 +147,14 @@ class ScanForm(BaseForm):
         ],
     )
     submit = SubmitField(_l("Record scan"))
+
+    def start_on(self, action: str | None) -> None:
+        """Put `action` (the next step the server would allow) first and choose it."""
+        if action is None or action not in {value for value, _ in self.action.choices}:
+            return
+        self.action.choices = sorted(self.action.choices, key=lambda c: c[0] != action)
+        if not self.action.raw_data:
+            self.action.data = action
 
 
 class HandoverForm(BaseForm):
@@ -176,7 +184,13 @@ class HandOnCashForm(BaseForm):
 
 class ItemForm(SubForm):
     product_id = SelectField(_l("Product"), coerce=int, validate_choice=False)
-    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=99)])
+    quantity = IntegerField(
+        _l("Quantity"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=99, message=_l("Enter a quantity from 1 to 99.")),
+        ],
+    )
 
 
 class AssistedOrderForm(BaseForm):
@@ -218,3 +232,15 @@ class CarrierHandoverForm(BaseForm):
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
     submit = SubmitField(_l("Hand to the carrier"))
+
+
+class TrackForm(BaseForm):
+    """Following a parcel without an account: the last 4 digits of the buyer's phone."""
+
+    phone_last4 = StringField(
+        _l("Last 4 digits of the buyer's mobile number"),
+        validators=[DataRequired(), Regexp(r"^\d{4}$", message=_l("Enter 4 digits."))],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 4},
+    )
+    submit = SubmitField(_l("Follow the parcel"))

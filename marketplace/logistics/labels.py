@@ -25,6 +25,16 @@ SCAN_ACTION_LABELS = {
     ScanAction.handed_to_carrier: _l("Handed to the express carrier"),
 }
 
+# What a button does (the scan list and the quick buttons): the action, not the state it
+# leaves behind ("Receive parcel", not "Received"); the history keeps SCAN_ACTION_LABELS.
+SCAN_BUTTON_LABELS = {
+    ScanAction.received: _l("Receive parcel"),
+    ScanAction.departed: _l("Send off on the run"),
+    ScanAction.arrived: _l("Confirm arrival"),
+    ScanAction.handed_over: _l("Hand to the buyer"),
+    ScanAction.handed_to_carrier: _l("Hand to the express carrier"),
+}
+
 PARCEL_STATUS_LABELS = {
     ParcelStatus.awaiting_handover: _l("Being packed at the cooperative"),
     ParcelStatus.at_station: _l("At a station"),
@@ -73,6 +83,7 @@ def all_labels() -> dict:
     return {
         "kind": STATION_KIND_LABELS,
         "action": SCAN_ACTION_LABELS,
+        "button": SCAN_BUTTON_LABELS,
         "parcel": PARCEL_STATUS_LABELS,
         "manifest": MANIFEST_STATUS_LABELS,
         "cash": CASH_KIND_LABELS,

@@ -140,6 +140,9 @@ class Parcel(db.Model):
     current_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"), index=True)
     leg_index: Mapped[int] = mapped_column(default=0)
     eta: Mapped[datetime | None]
+    # The end of the pickup window the buyer was shown at checkout (never moved): the
+    # parcel is late if it is ready for pickup after it (the logistics report).
+    promised_by: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Nobody collected it: the buyer was reminded; then it started back to its origin (the
     # route and route_links are then the way back; the scans keep the way there).

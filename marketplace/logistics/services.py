@@ -1,10 +1,12 @@
 """Logistics services other packages call: a parcel for each fulfilment (planned on the
 station graph), the next scan a parcel expects, its tracking timeline, cancellation."""
 
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..clock import utcnow
@@ -13,6 +15,7 @@ from ..extensions import db
 from ..orders.models import FulfilmentStatus
 from ..orders.queries import is_buyer_side
 from ..status import record_initial_status
+from . import estimate
 from .consolidation import consolidate, lock_stations, next_link_id, reprice  # noqa: F401
 from .itinerary import NextScan, is_express, next_scan  # noqa: F401  (public here too)
 from .models import (
@@ -62,6 +65,13 @@ def _destination_label(pickup_station):
     return station_label(pickup_station)
 
 
+def _shown(thing) -> LazyString:
+    """A cooperative's (or station's) name in the language of the page the message ends
+    up on (the message is lazy; the names are read now)."""
+    name_zh, name_en = thing.name_zh, getattr(thing, "name_en", None)
+    return LazyString(lambda: name_en if name_en and str(get_locale()) == "en" else name_zh)
+
+
 def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parcel:
     """Create the parcel of a fulfilment: the cheapest route from the cooperative's home
     station to the pickup point (or, with `express`, to an express carrier hand-over), cold
@@ -72,7 +82,7 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
         raise Conflict(
             _l(
                 "%(cooperative)s has no village point to hand parcels to yet.",
-                cooperative=cooperative.name_zh,
+                cooperative=_shown(cooperative),
             )
         )
     now = now or utcnow()
@@ -84,7 +94,7 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
             cooperative.home_station_id,
             None if express else pickup_station.id,
             cold_chain=cold,
-            depart_after=now,
+            depart_after=estimate.hand_in_after(now),
             weight_g=weight,
         )
     except NoColdChainRoute as exc:
@@ -92,7 +102,7 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
             _l(
                 "Perishable goods from %(cooperative)s cannot reach %(station)s by cold chain. "
                 "Please choose another pickup point.",
-                cooperative=cooperative.name_zh,
+                cooperative=_shown(cooperative),
                 station=_destination_label(pickup_station),
             )
         ) from exc
@@ -101,7 +111,7 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
             _l(
                 "Parcels from %(cooperative)s cannot reach %(station)s. "
                 "Please choose another pickup point.",
-                cooperative=cooperative.name_zh,
+                cooperative=_shown(cooperative),
                 station=_destination_label(pickup_station),
             )
         ) from exc
@@ -115,7 +125,8 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
         cold_chain=cold,
         status=ParcelStatus.awaiting_handover,
         leg_index=0,
-        eta=route.eta,
+        eta=estimate.ready_at(route.eta),
+        promised_by=estimate.promised_by(route.eta),
         created_at=now,
     )
     db.session.add(parcel)
@@ -241,6 +252,17 @@ def pickup_code_visible(user, parcel: Parcel | None) -> bool:
     if fulfilment.status in (FulfilmentStatus.cancelled, FulfilmentStatus.delivered):
         return False
     return parcel.is_under_way and is_buyer_side(user, fulfilment.order)
+
+
+def phone_matches(parcel: Parcel, last4: str) -> bool:
+    """Whether `last4` are the last 4 digits of the phone of the order's recipient (代买)
+    or buyer; never with no phone on record."""
+    order = parcel.fulfilment.order
+    phone = order.recipient_phone or getattr(order.buyer, "phone", None) or ""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < 4 or not last4:
+        return False
+    return hmac.compare_digest(digits[-4:], last4)
 
 
 def can_track(user, parcel: Parcel) -> bool:

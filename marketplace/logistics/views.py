@@ -1,20 +1,32 @@
 """Pages of the logistics package: station operators' pages and parcel tracking here; the
 administrators' station and link pages in admin_views.py, 代买 and cash in till_views.py."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from .. import datefmt
 from ..accounts.models import Role
 from ..accounts.permissions import role_required
 from ..caching import no_store
 from ..clock import utcnow
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import db, limiter
+from ..regions.services import village_shown
 from ..transaction import after_commit
-from . import board, pages, services
+from . import board, codes, estimate, pages, services
 from .consolidation import replan
-from .forms import HandoverForm, ScanForm
+from .forms import HandoverForm, ScanForm, TrackForm
 from .labels import SCAN_ACTION_LABELS, all_labels
 from .models import Manifest, Station, StationKind
 from .network import operates, stations_of
@@ -27,7 +39,29 @@ operator_required = role_required(Role.station_operator, Role.admin)
 @bp.app_context_processor
 def logistics_globals():
     # The tracking partial is included by the orders pages, so its labels are app-wide.
-    return {"logistics_labels": all_labels()}
+    return {
+        "logistics_labels": all_labels(),
+        "parcel_qr": codes.qr_svg,  # the parcel code as QR and Code 128 (slips, labels)
+        "parcel_barcode": codes.code128_svg,
+        "pickup_window": pickup_window,
+    }
+
+
+def pickup_window(eta) -> str:
+    """The day and time window a parcel can be picked up ('' if not planned)."""
+    span = estimate.window(eta)
+    return datefmt.window(*span) if span else ""
+
+
+@village_shown.connect
+def village_points(village) -> dict:
+    """A village page shows the open stations in the village (its village point)."""
+    stmt = (
+        db.select(Station)
+        .where(Station.region_id == village.id, Station.active.is_(True))
+        .order_by(Station.id)
+    )
+    return {"points": list(db.session.scalars(stmt))}
 
 
 def station_or_403(station_id: int) -> Station:
@@ -49,12 +83,14 @@ def my_stations():
 def station_dashboard(station_id: int):
     station = station_or_403(station_id)
     today = board.station_board(station, utcnow())
+    form = ScanForm(code=request.args.get("code", "")[:40])
+    form.start_on(board.suggested_action(today, form.code.data))
     return render_template(
         "logistics/dashboard.html",
         board=today,
         locked=locked_parcels([p.id for p in today.ready]),
         returns=[(p, services.next_scan(p)) for p in services.parcels_to_return(station)],
-        form=ScanForm(),
+        form=form,
     )
 
 
@@ -77,6 +113,8 @@ def scan(station_id: int):
         record_scan(parcel, station, form.action.data, current_user)
     except DomainError as exc:
         flash(exc.message, "danger")
+        # Back with the code kept and the step this parcel allows chosen.
+        return redirect(url_for(".station_dashboard", station_id=station.id, code=parcel.code))
     else:
         flash(
             _(
@@ -164,14 +202,39 @@ def manifest(manifest_id: int):
     )
 
 
-@bp.get("/track/<code>")
-@login_required
+def _track_limit() -> str:
+    return current_app.config["TRACK_RATE_LIMIT"]
+
+
+def _track_key() -> str:
+    """Wrong phone digits are counted per parcel (like pickup codes), whoever types them."""
+    return "track:" + services.normalise_code(request.view_args.get("code", ""))[:40]
+
+
+@bp.route("/track/<code>", methods=["GET", "POST"])
+@limiter.limit(
+    _track_limit, key_func=_track_key, methods=["POST"], deduct_when=lambda r: g.get("track_miss")
+)
+@limiter.limit("30 per hour", methods=["POST"])  # and per address, across parcels
 @no_store  # the buyer's pickup code
 def track(code: str):
+    """The buyer, the operator who ordered and operators on the route see everything, as
+    before; anyone else (a family member) gives the last 4 digits of the buyer's phone
+    and sees the route and the status only: no names, no order, no pickup code."""
     parcel = services.find_parcel(code)
-    if parcel is None or not services.can_track(current_user, parcel):
-        abort(404)
-    return render_template("logistics/track.html", page=pages.track_page(parcel, current_user))
+    if parcel is not None and services.can_track(current_user, parcel):
+        return render_template("logistics/track.html", page=pages.track_page(parcel, current_user))
+    form = TrackForm()
+    if form.validate_on_submit():
+        if parcel is not None and services.phone_matches(parcel, form.phone_last4.data):
+            panel = pages.tracking_panel(parcel)
+            return render_template("logistics/track_public.html", tracking=panel, form=None)
+        g.track_miss = True
+        form.phone_last4.errors.append(
+            _("These digits do not match the parcel code. Check both and try again.")
+        )
+    shown = services.normalise_code(code)[:40]
+    return render_template("logistics/track_public.html", tracking=None, form=form, code=shown)
 
 
 from . import (  # noqa: E402, F401  (they add routes to bp)

@@ -46,6 +46,8 @@ from .models import (
 
 F = FulfilmentStatus
 # A buyer may cancel while every fulfilment is still at its cooperative or origin point.
+# The note on a fulfilment's `packed` event when the station, not the cooperative, marked it.
+PACKED_AT_HAND_IN = "packed_at_hand_in"
 CANCELLABLE = {F.pending_payment, F.to_pack, F.packed}
 
 
@@ -268,9 +270,11 @@ def mark_packed(fulfilment: Fulfilment, by) -> None:
 
 
 def parcel_received(fulfilment: Fulfilment, by, at) -> None:
-    """The parcel was handed in at its first station: the fulfilment is packed."""
+    """The parcel was handed in at its first station: the fulfilment is packed. A parcel
+    handed in before its cooperative marked it packed is packed now, by the operator who
+    holds it, and the event says so (packing is implicit, never skipped)."""
     if fulfilment.status == F.to_pack:
-        status.move_fulfilment(fulfilment, F.packed, by=by, at=at)
+        status.move_fulfilment(fulfilment, F.packed, by=by, at=at, note=PACKED_AT_HAND_IN)
 
 
 def parcel_departed(fulfilment: Fulfilment, by, at) -> None:
@@ -571,6 +575,7 @@ def resend_lines(fulfilment: Fulfilment, items: list, by=None, note=None, now=No
             fulfilment=resent,
             product_id=line.product_id,
             product_name=line.product_name,
+            product_name_en=line.product_name_en,
             unit=line.unit,
             unit_weight_g=line.unit_weight_g,
             quantity=units,

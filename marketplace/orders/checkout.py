@@ -185,6 +185,7 @@ def write_order(order, products, requested, taken, pickup_station, actor, shippi
                 fulfilment=fulfilment,
                 product=product,
                 product_name=product.name_zh,
+                product_name_en=product.name_en,
                 unit=product.unit,
                 unit_weight_g=product.unit_weight_g,
                 quantity=quantity,

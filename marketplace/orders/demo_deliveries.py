@@ -12,8 +12,10 @@ from ..catalog.models import Cooperative, Product, ProductStatus
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..logistics.estimate import hand_in_after, open_at_or_after
 from ..logistics.itinerary import next_scan
-from ..logistics.models import ScanAction, Station, StationKind
+from ..logistics.models import Link, ScanAction, Station, StationKind
+from ..logistics.network import edge_of
 from ..logistics.scans import record_scan
 from . import actions as sale
 from .models import Fulfilment, FulfilmentStatus, PaymentMethod
@@ -52,23 +54,34 @@ def load(scale: str = "demo") -> str:
         except DomainError:
             continue  # out of stock or unreachable: that villager buys nothing this week
         for fulfilment in order.fulfilments:
-            _walk(fulfilment, admin, placed_at)
+            _walk(fulfilment, admin, placed_at, rng)
         done += 1
     return f"{done} demo orders delivered through the network"
 
 
-def _walk(fulfilment, by, start) -> None:
-    """Scan the fulfilment's parcel at every stop until the buyer has it."""
+def _walk(fulfilment, by, start, rng=None) -> None:
+    """Scan the fulfilment's parcel at every stop until the buyer has it, at the times a
+    real parcel would: handed in within opening hours a few hours after the order, leaving
+    on each link's scheduled run, arriving after its transit time, picked up by the buyer
+    within a day or two of being ready (the logistics report reads these times)."""
+    rng = rng or random.Random(fulfilment.id)
     parcel = fulfilment.parcel
-    at = start + timedelta(hours=2)
+    at = open_at_or_after(hand_in_after(start) + timedelta(hours=rng.randint(0, 5)))
     while (step := next_scan(parcel)) is not None:
         station = db.session.get(Station, step.station_id)
         extra = {}
-        if step.action == ScanAction.handed_over:
+        if step.action == ScanAction.departed:
+            link = db.session.get(Link, parcel.route_links[parcel.leg_index])
+            at = edge_of(link).next_departure(at) or at
+        elif step.action == ScanAction.arrived:
+            link = db.session.get(Link, parcel.route_links[parcel.leg_index])
+            at = at + timedelta(minutes=link.transit_minutes)
+        elif step.action == ScanAction.handed_over:
+            at = open_at_or_after(at + timedelta(hours=rng.randint(1, 40)))
             extra = {"pickup_code": parcel.pickup_code,
                      "cash_received_fen": fulfilment.amount_due_fen}  # fmt: skip
         record_scan(parcel, station, step.action, by, at=at, **extra)
-        at += timedelta(hours=6)
+        at += timedelta(minutes=10)
 
 
 def _yongjing_products() -> list[Product]:

@@ -178,6 +178,7 @@ class OrderLine(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     # Copied at checkout so later edits of the product never change a placed order.
     product_name: Mapped[str] = mapped_column(String(100))
+    product_name_en: Mapped[str | None] = mapped_column(String(100))
     unit: Mapped[str] = mapped_column(String(30))
     unit_weight_g: Mapped[int]
     quantity: Mapped[int]
@@ -190,6 +191,12 @@ class OrderLine(db.Model):
     allocations: Mapped[list["LineAllocation"]] = relationship(
         back_populates="line", order_by="LineAllocation.id"
     )
+
+    def display_name(self, locale: str = "zh") -> str:
+        """The product's name as it was at checkout, in English where it had one."""
+        if locale == "en" and self.product_name_en:
+            return self.product_name_en
+        return self.product_name
 
 
 class LineAllocation(db.Model):

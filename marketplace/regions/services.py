@@ -4,6 +4,7 @@ import csv
 import random
 from pathlib import Path
 
+from blinker import Namespace
 from pypinyin import lazy_pinyin
 
 from ..extensions import db
@@ -11,6 +12,10 @@ from .models import Region, RegionLevel
 
 DATA = Path(__file__).parent / "data"
 PREFECTURE_CODE = "622900"
+# What a village page shows of the packages above regions (which it does not import):
+# each receiver answers `village_shown.send(village)` with a dict of lists to show,
+# e.g. {"cooperatives": [...], "products": [...]} (catalog), {"points": [...]} (logistics).
+village_shown = Namespace().signal("village-shown")
 PREFECTURE_ZH = "临夏回族自治州"
 PREFECTURE_EN = "Linxia Hui Autonomous Prefecture"
 COUNTY_EN = {
@@ -158,3 +163,12 @@ def villages_choices(county_code: str | None = None) -> list[tuple[int, str]]:
             (village.id, f"{township.parent.name_zh} / {township.name_zh} / {village.name_zh}")
         )
     return out
+
+
+def village_sections(village: Region) -> dict[str, list]:
+    """What the packages above have to show on a village's page (see `village_shown`)."""
+    sections: dict[str, list] = {}
+    for _receiver, answer in village_shown.send(village):
+        for key, items in (answer or {}).items():
+            sections.setdefault(key, []).extend(items)
+    return sections

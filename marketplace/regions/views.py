@@ -28,4 +28,5 @@ def region(code: str):
         children=children,
         counts=counts,
         totals=services.child_counts(node) if node.level != RegionLevel.village else None,
+        village=services.village_sections(node) if node.level == RegionLevel.village else None,
     )

@@ -8,9 +8,6 @@ from decimal import Decimal
 
 from flask import Response, send_file, stream_with_context
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from .. import spreadsheets
 from ..money import fen_to_yuan
@@ -80,33 +77,24 @@ def csv_response(table: Table, filename: str) -> Response:
     )
 
 
-def xlsx_response(table: Table, filename: str, sheet_title: str) -> Response:
-    """Write the table to a write-only workbook in a temporary file and send that file."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    bold = Font(bold=True)
-
-    def cell(value, number_format=None, font=None):
-        if value is None or (number_format is None and font is None):
-            return value  # a plain value is much cheaper to write than a styled cell
-        c = WriteOnlyCell(sheet, value=value)
-        if number_format:
-            c.number_format = number_format
-        if font:
-            c.font = font
-        return c
-
-    sheet.append([cell(spreadsheets.xlsx_value(header(c)), font=bold) for c in table.columns])
+def xlsx_response(table: Table, filename: str, sheet_title: str, title: str = "") -> Response:
+    """Write the table to a temporary file (spreadsheets.write_xlsx: title row, sized
+    columns, frozen header, filter) and send that file."""
     formats = [NUMBER_FORMATS.get(c.kind) for c in table.columns]
-    for record in _records(table):
-        values = [
-            spreadsheets.xlsx_value(export_value(c, record.get(c.key), spreadsheet=True))
-            for c in table.columns
-        ]
-        sheet.append([cell(v, f) for v, f in zip(values, formats, strict=True)])
+    rows = (
+        [export_value(c, record.get(c.key), spreadsheet=True) for c in table.columns]
+        for record in _records(table)
+    )
     # An anonymous temporary file: removed by the OS once the response has been sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it)
-    workbook.save(handle)
+    spreadsheets.write_xlsx(
+        handle,
+        sheet=sheet_title,
+        title=title or sheet_title,
+        header=[header(c) for c in table.columns],
+        rows=rows,
+        number_formats=formats,
+    )
     handle.seek(0)
     return send_file(
         handle, mimetype=XLSX_MIME, as_attachment=True, download_name=f"{filename}.xlsx"

@@ -2,13 +2,15 @@
 XLSX exports) and the public impact page. Every page only reads."""
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import datefmt
 from ..accounts.permissions import admin_required
 from ..catalog.models import Cooperative
 from ..extensions import db
 from ..inputs import query_int
-from . import background, exports
+from . import background, exports, summary_charts
 from .forms import FilterForm
 from .queries import impact as impact_query
 from .queries import statement
@@ -110,6 +112,7 @@ def _render(name, report, form, filters, table, title, endpoints, endpoint_args)
         pager_args={**endpoint_args, **_args(print=None)},
         page_url=page_url,
         export_url=export_url,
+        summary_chart=None if table.chart else summary_charts.chart_for(name, table, rows),
     )
 
 
@@ -140,13 +143,17 @@ def export(name: str, fmt: str):
         abort(404)
     _, filters = _filters(report)
     filename = f"{name}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
-    return _send(report.build(filters), fmt, filename, name)
+    return _send(report.build(filters), fmt, filename, str(report.title), filters)
 
 
-def _send(table, fmt, filename, sheet):
+def _send(table, fmt, filename, title, filters):
     if fmt == "csv":
         return exports.csv_response(table, filename)
-    return exports.xlsx_response(table, filename, sheet)
+    # The sheet is named after the report in the page's language; the first row says
+    # what, where and when (the file name alone was the only place that said it).
+    area = filters.area.display_name(_locale()) if filters.area else _("All of Linxia Prefecture")
+    period = f"{datefmt.day(filters.start)} – {datefmt.day(filters.end)}"
+    return exports.xlsx_response(table, filename, title, f"{title} · {area} · {period}")
 
 
 @bp.get("/reports/statement/<int:cooperative_id>")
@@ -172,7 +179,7 @@ def statement_split_export(cooperative_id: int, fmt: str):
     _, filters = _filters(REPORTS["statement"])
     table = statement.build_split(filters, cooperative)
     filename = f"statement-{cooperative.id}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
-    return _send(table, fmt, filename, "statement")
+    return _send(table, fmt, filename, cooperative.display_name(_locale()), filters)
 
 
 @bp.get("/impact")

@@ -43,14 +43,14 @@ def test_manager_lists_a_product_with_a_photo(client, auth, coop_a, product_form
     assert served.status_code == 200 and served.data[8:12] == b"WEBP"
 
 
-def test_a_6_mb_photo_is_refused_with_a_clear_message(client, auth, coop_a, product_form):
+def test_a_21_mb_photo_is_refused_with_a_clear_message(client, auth, coop_a, product_form):
     auth.login("a@example.com")
-    big = picture_bytes() + b"\0" * (6 * 1024 * 1024)
+    big = picture_bytes() + b"\0" * (21 * 1024 * 1024)
     url = f"/manage/cooperatives/{coop_a.cooperative.id}/products/new"
     page = post_product(client, url, product_form(), [("big.jpg", big)])
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "big.jpg is 6.0 MB; a photo may be at most 5 MB." in html
+    assert "big.jpg is 21.0 MB; a photo may be at most 20 MB." in html
     assert only_product() is None
 
 
@@ -195,7 +195,7 @@ def test_many_large_pictures_are_refused_before_any_is_decoded(
     from marketplace.catalog import photos
 
     big = picture_bytes("PNG", size=(2000, 2000))
-    huge = picture_bytes() + b"\0" * (6 * 1024 * 1024)
+    huge = picture_bytes() + b"\0" * (21 * 1024 * 1024)
     decoded = []
     monkeypatch.setattr(photos.Image.Image, "load", lambda self: decoded.append(1))
     auth.login("a@example.com")
@@ -205,7 +205,7 @@ def test_many_large_pictures_are_refused_before_any_is_decoded(
     assert time.perf_counter() - started < 5
     assert "Choose at most 5 photos at a time." in page.get_data(as_text=True)
     page = post_product(client, url, product_form(), [("a.png", big), ("huge.jpg", huge)])
-    assert "huge.jpg is 6.0 MB; a photo may be at most 5 MB." in page.get_data(as_text=True)
+    assert "huge.jpg is 21.0 MB; a photo may be at most 20 MB." in page.get_data(as_text=True)
     assert decoded == [] and only_product() is None
 
 

@@ -83,7 +83,7 @@ def test_trace_page_counts_households_and_never_names_them(
     assert "3 registered poor households supplied this lot" in html
     assert "马玉花" not in html and people[0].household_no not in html
     assert "Yongjing County" in html and "Chenjing Town" in html and "一级" in html
-    assert "2026-08-25" in html and "2026-09-01" in html
+    assert "25 Aug 2026" in html and "1 Sep 2026" in html
     assert "百合的故事" in html
 
 

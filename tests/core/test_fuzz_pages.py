@@ -203,6 +203,7 @@ def world(request, create_sale, create_user, create_household, create_station, c
     seeds = [
         "/products",
         "/media/products/missing.jpg",
+        "/manage/pending-photos/" + "0" * 32 + ".jpg",  # a photo kept from a refused form
         f"/trace/{shop.apple_lot.code}/qr.svg",
         f"/track/{done.parcel.code}",
         f"/manifests/{manifest}",

@@ -161,12 +161,15 @@ def test_the_buyer_and_operators_on_the_route_can_track_a_parcel(
     auth.login("op-t2@example.com")  # an operator further along the route
     page = client.get(f"/track/{parcel.code}")
     assert page.status_code == 200 and parcel.pickup_code.encode() not in page.data
+    # Anyone else is asked for the buyer's phone digits (issue 19): no route, no code.
     create_user(email="stranger@example.com")
     auth.login("stranger@example.com")
-    assert client.get(f"/track/{parcel.code}").status_code == 404
+    page = client.get(f"/track/{parcel.code}").get_data(as_text=True)
+    assert 'name="phone_last4"' in page and "乙村服务点" not in page
     create_user(email="other-op@example.com", roles=["station_operator"])
     auth.login("other-op@example.com")
-    assert client.get(f"/track/{parcel.code}").status_code == 404
+    page = client.get(f"/track/{parcel.code}").get_data(as_text=True)
+    assert 'name="phone_last4"' in page and parcel.pickup_code not in page
 
 
 def test_the_assisted_order_form_is_for_village_points(client, auth, line, create_product):

@@ -57,7 +57,8 @@ def test_coverage_for_a_township_shows_its_county(scenario):
 def runs(scenario, create_station, create_sale):
     """A village point -> township station -> county centre; three parcels.
 
-    p1 left 2 days before delivery, on time; p2 1 day before, 1 hour late; p3 not delivered.
+    p1 left 2 days before delivery, on time; p2 1 day before, ready 1 hour after the
+    window it was promised; p3 not delivered.
     Run 1 (point -> township, 10 yuan) carries p1 and p2, run 2 (same link) p3, run 3
     (township -> county, 30 yuan) p1 and p2.
     """
@@ -82,7 +83,8 @@ def runs(scenario, create_station, create_sale):
         # The sale's own parcel, given a history on this network (scans, runs, ETA) that
         # the report's arithmetic can be checked against by hand.
         parcel = fulfilment.parcel
-        parcel.route, parcel.eta = [point.id, township.id], now + eta
+        # Ready at the pickup point now; the window promised at checkout ended at now + eta.
+        parcel.route, parcel.eta, parcel.promised_by = [point.id, township.id], now, now + eta
         started = now - timedelta(days=days if days is not None else 1)
         db.session.add(
             ParcelScan(parcel_id=parcel.id, station_id=point.id, action="received", at=started)

@@ -139,11 +139,23 @@ def test_xlsx_export_has_exact_amounts_and_number_formats(admin, scenario):
     assert response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Area" and rows[0][2] == "Household income (yuan)"
-    by_area = {r[0]: r for r in rows[1:]}
+    # Row 1 says what, where and when; the header is row 2, frozen, with a filter.
+    assert rows[0][0].startswith("Income by area · All of Linxia Prefecture · ")
+    assert rows[1][0] == "Area" and rows[1][2] == "Household income (yuan)"
+    by_area = {r[0]: r for r in rows[2:]}
     assert float(by_area["Yongjing County"][2]) == 337.11
     assert by_area["Total"][2] * 100 == pytest.approx(43791)
-    assert sheet.cell(row=2, column=3).number_format == "#,##0.00"
+    assert sheet.cell(row=3, column=3).number_format == "#,##0.00"
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
+    assert sheet.column_dimensions["A"].width >= 10
+
+
+def test_zh_xlsx_sheet_is_named_in_chinese(admin, scenario):
+    admin.set_cookie("lang", "zh")
+    response = admin.get("/reports/areas/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert not sheet.title.isascii() and "永靖" not in sheet.title
+    assert "临夏" in sheet.cell(row=1, column=1).value
 
 
 def test_zh_export_has_chinese_headings(admin, scenario):

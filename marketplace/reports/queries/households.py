@@ -191,6 +191,8 @@ def build(filters: Filters) -> Table:
         "reaches": _l("%(n)s reach", n=totals_row.reaching),
         "_reached": totals_row.reached,
         "_households": totals_row.households,
+        # For the chart: None when the year has no poverty line to reach.
+        "_reaching": None if line_fen is None else totals_row.reaching,
     }
     notes = [
         _l(

@@ -1,5 +1,6 @@
 """Report 5, logistics: per station or per link, parcels, runs (manifests), parcels per run,
-cost per parcel, days in transit and late parcels (delivered after their eta).
+cost per parcel, days in transit and late parcels (ready for pickup after the end of the
+window promised at checkout).
 
 A parcel's transit starts at its first scan (handed in at the origin village point) and
 ends when its fulfilment is delivered.
@@ -34,14 +35,24 @@ def parcel_facts():
         select(
             Parcel.id.label("parcel_id"),
             days_between(Fulfilment.delivered_at, started).label("days"),
+            # Late: ready for pickup (its eta becomes that moment) after the end of the
+            # window promised at checkout. Picking it up later is the buyer's choice, and
+            # a parcel from before the promise was kept counts as on time.
             case(
-                (Fulfilment.delivered_at > Parcel.eta, 1),
+                (
+                    Fulfilment.delivered_at.is_not(None)
+                    & Parcel.promised_by.is_not(None)
+                    & (Parcel.eta > Parcel.promised_by),
+                    1,
+                ),
                 else_=0,
             ).label("late"),
         )
         .join(Fulfilment, Fulfilment.id == Parcel.fulfilment_id)
         .outerjoin(ParcelScan, ParcelScan.parcel_id == Parcel.id)
-        .group_by(Parcel.id, Parcel.created_at, Parcel.eta, Fulfilment.delivered_at)
+        .group_by(
+            Parcel.id, Parcel.created_at, Parcel.eta, Parcel.promised_by, Fulfilment.delivered_at
+        )
         .subquery("parcel_facts")
     )
 
