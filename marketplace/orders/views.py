@@ -63,6 +63,39 @@ def _back(default: str) -> str:
     return default
 
 
+# A refused cart quantity, kept across the redirect and shown under its box (`cart_error`).
+CART_ERROR = "cart_error"
+
+
+@bp.app_context_processor
+def cart_field_errors():
+    return {"cart_error": _cart_error}
+
+
+def _cart_error(product_id: int) -> dict | None:
+    """The refused quantity for `product_id` ({quantity, message}), once per request."""
+    if "cart_error" not in g:
+        g.cart_error = session.pop(CART_ERROR, None)
+    refused = g.cart_error
+    return refused if refused and refused.get("product_id") == product_id else None
+
+
+def _refuse_quantity(product_id: int, message) -> None:
+    session[CART_ERROR] = {
+        "product_id": product_id,
+        "quantity": (request.form.get("quantity") or "")[:20],
+        "message": str(message),
+    }
+
+
+def _same_site_referrer() -> str | None:
+    """The page the form was on, when it is on this site (its path and query)."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc == request.host and parts.path.startswith("/"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return None
+
+
 def _flash_form_errors(form) -> None:
     for errors in form.errors.values():
         for message in errors:
@@ -120,18 +153,22 @@ def cart():
     )
 
 
-def _cart_change(change) -> None:
-    """Validate the posted cart line and apply `change(cart, product, quantity)`."""
+def _cart_change(change) -> int | None:
+    """Validate the posted cart line and apply `change(cart, product, quantity)`. A refused
+    quantity is kept for the page to show under its box; returns that product's id."""
     form = CartLineForm()
     if not form.validate():
-        _flash_form_errors(form)
-        return
+        if set(form.errors) != {"quantity"}:
+            _flash_form_errors(form)
+            return None
+        _refuse_quantity(form.product_id.data, form.quantity.errors[0])
+        return form.product_id.data
     product = db.session.get(Product, form.product_id.data) or abort(404)
     try:
         quantity = change(_cart(), product, form.quantity.quantity)
     except DomainError as exc:
-        flash(str(exc.message), "danger")
-        return
+        _refuse_quantity(product.id, exc.message)
+        return product.id
     if quantity is None:
         flash(_("The quantity of %(name)s was changed.", name=shown_name(product)), "success")
     else:
@@ -139,18 +176,25 @@ def _cart_change(change) -> None:
             _("%(name)s is in your cart (%(n)d).", name=shown_name(product), n=quantity),
             "success",
         )
+    return None
 
 
 @bp.post("/cart/add")
 def cart_add():
-    _cart_change(carts.add_to_cart)
-    return redirect(_back(url_for("orders.cart")))
+    refused = _cart_change(carts.add_to_cart)
+    if refused is None:
+        return redirect(_back(url_for("orders.cart")))
+    # Back to the box that was refused, on the page it was on (shop card or product page).
+    product_page = url_for("catalog.product_detail", product_id=refused)
+    page = _back(_same_site_referrer() or product_page)
+    return redirect(f"{page.split('#')[0]}#qty-{refused}")
 
 
 @bp.post("/cart/update")
 def cart_update():
-    _cart_change(carts.set_cart_quantity)
-    return redirect(url_for("orders.cart"))
+    refused = _cart_change(carts.set_cart_quantity)
+    anchor = f"#qty-{refused}" if refused is not None else ""
+    return redirect(url_for("orders.cart") + anchor)
 
 
 @bp.post("/cart/remove")
