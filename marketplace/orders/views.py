@@ -25,7 +25,7 @@ from ..extensions import db
 from ..inputs import query_int
 from ..logistics.models import Station
 from ..payments.services import online_payment_available
-from . import actions, labels, queries, search
+from . import actions, labels, pickup, queries, search
 from . import cart as carts
 from .forms import BrowseForm, CartLineForm, CheckoutForm, RemoveFromCartForm
 from .labels import shown_name
@@ -206,14 +206,6 @@ def cart_remove():
     return redirect(url_for("orders.cart"))
 
 
-def _pickup_groups(locale: str):
-    groups = []
-    for areas, stations in queries.pickup_points():
-        label = " · ".join(r.display_name(locale) for r in areas) or _("Other")
-        groups.append((label, [(s, s.display_name(locale)) for s in stations]))
-    return groups
-
-
 @bp.route("/checkout", methods=["GET", "POST"])
 @login_required
 def checkout():
@@ -222,9 +214,10 @@ def checkout():
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("orders.cart"))
     online = online_payment_available()
-    form = CheckoutForm(pickup_groups=_pickup_groups(g.locale_code), online_payment=online)
+    points = pickup.chooser(g.locale_code, request.args)
+    form = CheckoutForm(pickup_groups=points.all_groups, online_payment=online)
     if request.method == "GET":
-        form.pickup_station_id.data = queries.last_pickup_station_id(current_user)
+        form.pickup_station_id.data = points.suggested(queries.last_pickup_station_id(current_user))
     if form.validate_on_submit():
         station = db.session.get(Station, form.pickup_station_id.data)
         try:
@@ -241,7 +234,7 @@ def checkout():
                 return redirect(url_for("payments.start_checkout", order_id=order.id), 307)
             flash(_("Thank you! Your order %(ref)s is placed.", ref=order.reference), "success")
             return redirect(url_for("orders.order_detail", key=order.reference))
-    return render_template("orders/checkout.html", form=form, summary=summary)
+    return render_template("orders/checkout.html", form=form, summary=summary, points=points)
 
 
 def _flash_shortages(shortages: list[dict]) -> None:
