@@ -60,6 +60,13 @@ def log_in(page, base: str, login: str, lang: str) -> None:
     assert "/login" not in page.url, page.content()[:2000]
 
 
+def go(page, target) -> None:
+    """Click a link or a submit button and wait for the page it leads to."""
+    locator = page.locator(target) if isinstance(target, str) else target
+    with page.expect_navigation():
+        locator.click()
+
+
 def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -110,7 +117,7 @@ def test_axe_finds_nothing_serious_on_the_main_pages_and_reports(
         run.check("/", "home")
         run.check("/shop", "shop")
         run.check(f"/products/{product.id}", "product")
-        page.click("[data-testid=add-to-cart]")
+        go(page, "[data-testid=add-to-cart]")
         run.check("/cart", "cart")
         run.check("/login", "login")
         run.check("/register", "register")
@@ -133,3 +140,156 @@ def test_axe_finds_nothing_serious_on_the_main_pages_and_reports(
     )
     assert not found, f"axe: {len(found)} serious/critical violations\n{report}"
     assert not wide, f"wider than the phone: {wide}"
+
+
+def open_menu(page) -> None:
+    """The phone menu: a <details> that opens with a tap, JavaScript or not."""
+    menu = page.locator("[data-testid=menu-button]")
+    box = menu.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box  # a thumb-sized button
+    if page.locator("details.nav-menu").get_attribute("open") is None:
+        menu.click()
+    assert page.locator("#mainnav").is_visible()
+
+
+def menu_link(page, href: str):
+    open_menu(page)
+    link = page.locator(f"#mainnav a[href^='{href}']").first
+    assert link.is_visible(), href
+    return link
+
+
+WORDS = {
+    "zh": {"orders": "我的订单", "pickup": "请选择", "quantity": ("至少", "整数")},
+    "en": {
+        "orders": "My orders",
+        "pickup": "Choose a village point",
+        "quantity": ("at least", "whole number"),
+    },
+}
+
+
+def test_without_javascript_menu_print_lot_rows_and_pickup_point(
+    live_server, browser, demo, screenshot
+):
+    from marketplace.catalog.models import Cooperative, Product, SupplyLot
+
+    lily = db.session.scalars(
+        db.select(Cooperative).where(Cooperative.managers.any(email="coop@example.com"))
+    ).first()
+    product = db.session.scalars(
+        db.select(Product).where(Product.cooperative_id == lily.id).order_by(Product.id)
+    ).first()
+    lot = db.session.scalars(db.select(SupplyLot).where(SupplyLot.product_id == product.id)).first()
+    for lang in LOCALES:
+        context, page = phone(browser, lang, javascript=False)
+        use_language(page, live_server, lang)
+        # The menu opens; cart, log in and the language switch are in it.
+        assert not page.locator("#mainnav").is_visible()
+        screenshot(page, f"{lang}-nojs-menu-closed")
+        open_menu(page)
+        screenshot(page, f"{lang}-nojs-menu-open")
+        for href in ("/cart", "/login", "/register"):
+            assert menu_link(page, href).is_visible()
+        other = "en" if lang == "zh" else "zh"
+        go(page, page.locator("[data-testid=lang-switch]"))
+        assert page.locator("html").get_attribute("lang") == LOCALES[other]
+        open_menu(page)
+        go(page, page.locator("[data-testid=lang-switch]"))
+        assert page.locator("html").get_attribute("lang") == LOCALES[lang]
+        go(page, menu_link(page, "/login"))
+        page.fill("#login", "buyer@example.com")
+        page.fill("#password", PASSWORD)
+        go(page, "#submit")
+        go(page, menu_link(page, "/orders"))
+        assert WORDS[lang]["orders"] in page.locator("h1").inner_text()
+        # Station: the operator finds the station in the menu.
+        log_in(page, live_server, "station@example.com", lang)
+        go(page, menu_link(page, "/stations"))
+        assert "/stations" in page.url
+
+        # The lot form: "another supplier" submits and comes back one row longer.
+        log_in(page, live_server, "coop@example.com", lang)
+        page.goto(f"{live_server}/manage/cooperatives/{lily.id}/lots/new")
+        rows = page.locator(".contribution-row")
+        assert rows.count() == 4
+        page.fill("#contributions-0-supplier_name", "合作社基地")
+        go(page, "[data-testid=add-row]")
+        assert rows.count() == 5
+        assert page.input_value("#contributions-0-supplier_name") == "合作社基地"
+        screenshot(page, f"{lang}-nojs-lot-rows")
+        # Print buttons are links to the print view.
+        page.goto(f"{live_server}/manage/lots/{lot.id}")
+        go(page, "[data-testid=print-link]")
+        screenshot(page, f"{lang}-nojs-lot-print")
+        assert "autoprint=1" in page.url and page.locator("[data-testid=lot-label]").is_visible()
+
+        # The pickup point: a new buyer (registered without JavaScript) chooses it.
+        page.context.clear_cookies()
+        use_language(page, live_server, lang)
+        page.goto(f"{live_server}/products/{product.id}")
+        go(page, "[data-testid=add-to-cart]")
+        page.goto(f"{live_server}/register?next=/checkout")
+        page.fill("#name", f"新买家 {lang}")
+        page.fill("#login", f"new-{lang}@example.com")
+        page.fill("#password", "a-long-unusual-passphrase-19")
+        page.fill("#confirm", "a-long-unusual-passphrase-19")
+        go(page, "#submit")
+        assert page.url.endswith("/checkout"), page.url
+        assert page.input_value("#pickup_station_id") == ""  # nothing chosen for the buyer
+        go(page, "[data-testid=checkout-form] #submit")
+        error = page.locator("[data-testid=pickup-error]")
+        assert WORDS[lang]["pickup"] in error.inner_text()
+        screenshot(page, f"{lang}-nojs-checkout-refused")
+        everything = page.locator("#pickup_station_id option").count()
+        page.select_option("#finder-county", index=1)
+        go(page, "[data-testid=find-points]")
+        page.select_option("#finder-township", index=1)
+        go(page, "[data-testid=find-points]")
+        in_township = page.locator("#pickup_station_id option").count()
+        assert 1 < in_township < everything
+        name = page.locator("#pickup_station_id option").nth(1).inner_text()
+        page.fill("#finder-q", name)
+        go(page, "[data-testid=find-points]")
+        assert page.locator("#pickup_station_id option").count() == 2
+        assert page.input_value("#pickup_station_id") != ""  # the one match is chosen
+        screenshot(page, f"{lang}-nojs-checkout-found")
+        assert fits(page)
+        go(page, "[data-testid=checkout-form] #submit")
+        assert "/orders/" in page.url
+        context.close()
+
+
+def test_refused_quantities_say_why_under_their_box(live_server, browser, demo, screenshot):
+    for lang in LOCALES:
+        context, page = phone(browser, lang)
+        use_language(page, live_server, lang)
+        page.goto(f"{live_server}/shop")
+        card_id = page.locator("[data-testid=product-card]").first.get_attribute("id")
+        product_id = int(card_id.removeprefix("product-"))
+        card = page.locator(f"#{card_id}")
+        for typed, word in zip(("-1", "abc"), WORDS[lang]["quantity"], strict=True):
+            card.locator("input[name=quantity]").fill(typed)
+            go(page, card.locator("[data-testid=add-to-cart]"))
+            card = page.locator(f"#{card_id}")
+            assert page.url.endswith(f"#qty-{product_id}")
+            assert word in card.locator("[data-testid=quantity-error]").inner_text(), typed
+        card.locator("input[name=quantity]").fill("1.5")
+        go(page, card.locator("[data-testid=add-to-cart]"))
+        card = page.locator(f"#{card_id}")
+        assert card.locator("[data-testid=quantity-error]").is_visible()
+        assert card.locator("input[name=quantity]").input_value() == "1.5"
+        screenshot(page, f"{lang}-refused-quantity")
+        # Full-width digits from a Chinese keyboard are accepted.
+        card.locator("input[name=quantity]").fill("２")
+        go(page, card.locator("[data-testid=add-to-cart]"))
+        page.goto(f"{live_server}/cart")
+        assert page.input_value(f"#qty-{product_id}") == "2"
+        # 代买 without a product says so under the first product box.
+        log_in(page, live_server, "station@example.com", lang)
+        page.goto(f"{live_server}/stations/{demo['station']}/assisted-order")
+        page.fill("#recipient_name", "马大爷")
+        go(page, "button[type=submit]:not([data-testid=logout])")
+        assert page.locator("#items-0-product_id.is-invalid").is_visible()
+        screenshot(page, f"{lang}-assisted-order-refused")
+        context.close()
