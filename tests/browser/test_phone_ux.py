@@ -92,9 +92,12 @@ class AxeRun:
         self.found, self.wide = [], []
 
     def check(self, path: str, name: str) -> None:
+        self.page.goto(self.base + path)
+        assert self.page.locator("html").get_attribute("lang") == LOCALES[self.lang], path
+        self.check_here(path, name)
+
+    def check_here(self, path: str, name: str) -> None:
         page, lang = self.page, self.lang
-        page.goto(self.base + path)
-        assert page.locator("html").get_attribute("lang") == LOCALES[lang], path
         for v in axe_violations(page):
             if v["impact"] in ("serious", "critical"):
                 self.found.append({"lang": lang, "page": path, **v})
@@ -115,6 +118,8 @@ def test_axe_finds_nothing_serious_on_the_main_pages_and_reports(
         run = AxeRun(page, live_server, lang, screenshot)
         use_language(page, live_server, lang)
         run.check("/", "home")
+        open_menu(page)
+        run.check_here("/ (menu open)", "home-menu")
         run.check("/shop", "shop")
         run.check(f"/products/{product.id}", "product")
         go(page, "[data-testid=add-to-cart]")
