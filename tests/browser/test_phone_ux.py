@@ -84,12 +84,22 @@ def axe_violations(page) -> list[dict]:
     )
 
 
+def short_targets(page, selector: str) -> list:
+    """Visible elements matching `selector` less than 44 px tall (a thumb's tap target)."""
+    return page.eval_on_selector_all(
+        selector,
+        """els => els.filter(e => e.offsetParent !== null)
+             .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().height])
+             .filter(([, h]) => h < 44)""",
+    )
+
+
 class AxeRun:
     """One language's walk: axe and the width of every page, a screenshot of each."""
 
     def __init__(self, page, base, lang, screenshot):
         self.page, self.base, self.lang, self.screenshot = page, base, lang, screenshot
-        self.found, self.wide = [], []
+        self.found, self.wide, self.small = [], [], []
 
     def check(self, path: str, name: str) -> None:
         self.page.goto(self.base + path)
@@ -104,6 +114,8 @@ class AxeRun:
         self.screenshot(page, f"{lang}-{name}")
         if not fits(page):
             self.wide.append(f"{path} ({lang})")
+        targets = ".breadcrumb-item a, .form-check, .tap-target, .report-sort > summary, .btn"
+        self.small += [(path, lang, t) for t in short_targets(page, targets)]
 
 
 def test_axe_finds_nothing_serious_on_the_main_pages_and_reports(
@@ -112,7 +124,7 @@ def test_axe_finds_nothing_serious_on_the_main_pages_and_reports(
     from marketplace.catalog.models import Product
 
     product = db.session.scalars(db.select(Product).order_by(Product.id)).first()
-    found, wide = [], []
+    found, wide, small = [], [], []
     for lang in LOCALES:
         context, page = phone(browser, lang)
         run = AxeRun(page, live_server, lang, screenshot)
@@ -138,6 +150,7 @@ def test_axe_finds_nothing_serious_on_the_main_pages_and_reports(
         context.close()
         found += run.found
         wide += run.wide
+        small += run.small
     report = "\n".join(
         f"[{v['lang']}] {v['page']}: {v['id']} ({v['impact']}) {v['help']}\n    "
         + "\n    ".join(v["nodes"])
@@ -145,6 +158,7 @@ def test_axe_finds_nothing_serious_on_the_main_pages_and_reports(
     )
     assert not found, f"axe: {len(found)} serious/critical violations\n{report}"
     assert not wide, f"wider than the phone: {wide}"
+    assert not small, "tap targets under 44 px:\n" + "\n".join(map(str, small))
 
 
 def open_menu(page) -> None:
