@@ -248,7 +248,10 @@ def test_without_javascript_menu_print_lot_rows_and_pickup_point(
         use_language(page, live_server, lang)
         page.goto(f"{live_server}/products/{product.id}")
         go(page, "[data-testid=add-to-cart]")
-        page.goto(f"{live_server}/register?next=/checkout")
+        # Item 6: from checkout to the login page, its register link, and back to checkout.
+        page.goto(f"{live_server}/checkout")
+        assert "/login" in page.url
+        go(page, "main a[href^='/register']")
         page.fill("#name", f"新买家 {lang}")
         page.fill("#login", f"new-{lang}@example.com")
         page.fill("#password", "a-long-unusual-passphrase-19")
@@ -283,6 +286,10 @@ def test_refused_quantities_say_why_under_their_box(live_server, browser, demo, 
     for lang in LOCALES:
         context, page = phone(browser, lang)
         use_language(page, live_server, lang)
+        page.goto(f"{live_server}/shop")
+        # Item 1: the card's name leads to the product page.
+        go(page, page.locator("[data-testid=product-link]").first)
+        assert "/products/" in page.url
         page.goto(f"{live_server}/shop")
         card_id = page.locator("[data-testid=product-card]").first.get_attribute("id")
         product_id = int(card_id.removeprefix("product-"))
