@@ -226,6 +226,11 @@ def test_without_javascript_menu_print_lot_rows_and_pickup_point(
         log_in(page, live_server, "station@example.com", lang)
         go(page, menu_link(page, "/stations"))
         assert "/stations" in page.url
+        page.goto(f"{live_server}/stations/{demo['station']}/cash")
+        assert "autoprint=1" in page.locator("[data-testid=print-link]").get_attribute("href")
+        screenshot(page, f"{lang}-nojs-cash-sheet")
+        page.goto(f"{live_server}/stations/{demo['station']}/handover")
+        screenshot(page, f"{lang}-nojs-handover")
 
         # The lot form: "another supplier" submits and comes back one row longer.
         log_in(page, live_server, "coop@example.com", lang)
