@@ -195,7 +195,11 @@ def lot_create(cooperative_id: int):
     if request.method == "GET":
         form.product_id.data = corrects.product_id if corrects else query_int("product")
     error = None
-    if form.validate_on_submit():
+    if request.method == "POST" and request.form.get("add_row"):
+        # "Another supplier" without JavaScript: the same form back, one row longer.
+        if len(form.contributions) < form.contributions.max_entries:
+            form.contributions.append_entry()
+    elif form.validate_on_submit():
         product = next(p for p in choices if p.id == form.product_id.data)
         rows = [
             lots.Contribution(

@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput
 
 from ..inputs import AMOUNT_TOO_LARGE, BaseForm, SubForm
 from ..money import AmountTooLarge, fen_to_yuan, yuan_to_fen
+from ..orders.forms import QuantityField
 from .labels import SCAN_BUTTON_LABELS, STATION_KIND_LABELS, WEEKDAY_LABELS
 from .models import ScanAction
 
@@ -182,15 +183,21 @@ class HandOnCashForm(BaseForm):
     submit = SubmitField(_l("Record hand-on"))
 
 
+class ItemQuantityField(QuantityField):
+    """A 代买 row's quantity: may be left empty; typed, it is read like the cart's (full-width
+    digits count, and each refusal says why), at most 99."""
+
+    def pre_validate(self, form):
+        self.quantity = None
+        if str(self.data or "").strip():
+            super().pre_validate(form)
+            if self.quantity > 99:
+                raise ValidationError(_l("At most 99 of one product for a villager."))
+
+
 class ItemForm(SubForm):
     product_id = SelectField(_l("Product"), coerce=int, validate_choice=False)
-    quantity = IntegerField(
-        _l("Quantity"),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=99, message=_l("Enter a quantity from 1 to 99.")),
-        ],
-    )
+    quantity = ItemQuantityField(_l("Quantity"), default="")
 
 
 class AssistedOrderForm(BaseForm):
@@ -205,14 +212,28 @@ class AssistedOrderForm(BaseForm):
     def chosen_items(self) -> list[tuple[int, int]]:
         """(product id, quantity) of the filled rows."""
         return [
-            (row.form.product_id.data, row.form.quantity.data)
+            (row.form.product_id.data, row.form.quantity.quantity)
             for row in self.items
-            if row.form.product_id.data and row.form.quantity.data
+            if row.form.product_id.data and getattr(row.form.quantity, "quantity", None)
         ]
 
-    def validate_items(self, field):
-        if not self.chosen_items():
-            raise ValidationError(_l("Choose at least one product and its quantity."))
+    def validate(self, extra_validators=None):
+        """Each refusal goes under its own box: a quantity without a product, a product
+        without a quantity, and no product at all under the first product box."""
+        valid = super().validate(extra_validators)
+        for row in self.items:
+            product, quantity = row.form.product_id, row.form.quantity
+            if str(quantity.data or "").strip() and not product.data:
+                product.errors = [*product.errors, _l("Choose the product for this quantity.")]
+                valid = False
+            elif product.data and not str(quantity.data or "").strip():
+                quantity.errors = [*quantity.errors, _l("Enter how many, e.g. 2.")]
+                valid = False
+        if valid and not self.chosen_items():
+            first = self.items[0].form.product_id
+            first.errors = [*first.errors, _l("Choose at least one product and its quantity.")]
+            valid = False
+        return valid
 
 
 class CarrierHandoverForm(BaseForm):

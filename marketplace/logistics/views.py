@@ -151,11 +151,22 @@ def handover(station_id: int):
                 refusal = refused.refusal
                 return after_commit(lambda: _handover_page(station, form, parcel, refusal))
             except DomainError as exc:
-                form.pickup_code.errors.append(exc.message)
+                _field_for(form, exc).errors.append(exc.message)
             else:
                 flash(_("Parcel %(code)s handed over.", code=parcel.code), "success")
                 return redirect(url_for(".station_dashboard", station_id=station.id))
     return _handover_page(station, form, parcel)
+
+
+def _field_for(form, refusal: DomainError):
+    """The hand-over field a refusal belongs under: the cash box for a wrong amount, the
+    parcel code for a parcel that cannot be handed over here, else the pickup code."""
+    reason = refusal.details.get("reason")
+    if reason == "wrong_cash_amount":
+        return form.cash_received
+    if reason in ("wrong_pickup_code", "pickup_code_locked"):
+        return form.pickup_code
+    return form.code
 
 
 def _handover_page(station, form, parcel, refusal: DomainError | None = None):

@@ -67,6 +67,24 @@ class RemoveFromCartForm(BaseForm):
     product_id = IntegerField(validators=[InputRequired()])
 
 
+def _chosen_id(value) -> int | None:
+    """A select's value as an id; the empty "choose" option is None (InputRequired says why)."""
+    return int(value) if str(value if value is not None else "").strip() else None
+
+
+class PointField(SelectField):
+    """A village point: nothing chosen is InputRequired's message; an id that is not an
+    open village point gets one that says so."""
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_l("Choose one of the village points in the list.")) from None
+
+
 class CheckoutForm(BaseForm):
     delivery = RadioField(
         _l("How you receive the order"),
@@ -79,9 +97,9 @@ class CheckoutForm(BaseForm):
         validate_choice=False,
         validators=[Optional()],
     )
-    pickup_station_id = SelectField(
+    pickup_station_id = PointField(
         _l("Pickup point"),
-        coerce=int,
+        coerce=_chosen_id,
         validators=[InputRequired(message=_l("Choose a village point to pick the order up."))],
         description=_l("The village point where you collect the parcels and show the code."),
     )

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..inputs import query_int
 from ..logistics.models import Station
 from ..payments.services import online_payment_available
-from . import actions, labels, queries, search, shipping
+from . import actions, labels, pickup, queries, search, shipping
 from . import cart as carts
 from .forms import BrowseForm, CartLineForm, CheckoutForm, RemoveFromCartForm
 from .labels import shown_name
@@ -62,6 +62,39 @@ def _back(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return default
+
+
+# A refused cart quantity, kept across the redirect and shown under its box (`cart_error`).
+CART_ERROR = "cart_error"
+
+
+@bp.app_context_processor
+def cart_field_errors():
+    return {"cart_error": _cart_error}
+
+
+def _cart_error(product_id: int) -> dict | None:
+    """The refused quantity for `product_id` ({quantity, message}), once per request."""
+    if "cart_error" not in g:
+        g.cart_error = session.pop(CART_ERROR, None)
+    refused = g.cart_error
+    return refused if refused and refused.get("product_id") == product_id else None
+
+
+def _refuse_quantity(product_id: int, message) -> None:
+    session[CART_ERROR] = {
+        "product_id": product_id,
+        "quantity": (request.form.get("quantity") or "")[:20],
+        "message": str(message),
+    }
+
+
+def _same_site_referrer() -> str | None:
+    """The page the form was on, when it is on this site (its path and query)."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc == request.host and parts.path.startswith("/"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return None
 
 
 def _flash_form_errors(form) -> None:
@@ -126,18 +159,22 @@ def cart():
     )
 
 
-def _cart_change(change) -> None:
-    """Validate the posted cart line and apply `change(cart, product, quantity)`."""
+def _cart_change(change) -> int | None:
+    """Validate the posted cart line and apply `change(cart, product, quantity)`. A refused
+    quantity is kept for the page to show under its box; returns that product's id."""
     form = CartLineForm()
     if not form.validate():
-        _flash_form_errors(form)
-        return
+        if set(form.errors) != {"quantity"}:
+            _flash_form_errors(form)
+            return None
+        _refuse_quantity(form.product_id.data, form.quantity.errors[0])
+        return form.product_id.data
     product = db.session.get(Product, form.product_id.data) or abort(404)
     try:
         quantity = change(_cart(), product, form.quantity.quantity)
     except DomainError as exc:
-        flash(str(exc.message), "danger")
-        return
+        _refuse_quantity(product.id, exc.message)
+        return product.id
     if quantity is None:
         flash(_("The quantity of %(name)s was changed.", name=shown_name(product)), "success")
     else:
@@ -145,18 +182,25 @@ def _cart_change(change) -> None:
             _("%(name)s is in your cart (%(n)d).", name=shown_name(product), n=quantity),
             "success",
         )
+    return None
 
 
 @bp.post("/cart/add")
 def cart_add():
-    _cart_change(carts.add_to_cart)
-    return redirect(_back(url_for("orders.cart")))
+    refused = _cart_change(carts.add_to_cart)
+    if refused is None:
+        return redirect(_back(url_for("orders.cart")))
+    # Back to the box that was refused, on the page it was on (shop card or product page).
+    product_page = url_for("catalog.product_detail", product_id=refused)
+    page = _back(_same_site_referrer() or product_page)
+    return redirect(f"{page.split('#')[0]}#qty-{refused}")
 
 
 @bp.post("/cart/update")
 def cart_update():
-    _cart_change(carts.set_cart_quantity)
-    return redirect(url_for("orders.cart"))
+    refused = _cart_change(carts.set_cart_quantity)
+    anchor = f"#qty-{refused}" if refused is not None else ""
+    return redirect(url_for("orders.cart") + anchor)
 
 
 @bp.post("/cart/remove")
@@ -168,14 +212,6 @@ def cart_remove():
     return redirect(url_for("orders.cart"))
 
 
-def _pickup_groups(locale: str):
-    groups = []
-    for areas, stations in queries.pickup_points():
-        label = " · ".join(r.display_name(locale) for r in areas) or _("Other")
-        groups.append((label, [(s, s.display_name(locale)) for s in stations]))
-    return groups
-
-
 @bp.route("/checkout", methods=["GET", "POST"])
 @login_required
 def checkout():
@@ -185,14 +221,15 @@ def checkout():
         return redirect(url_for("orders.cart"))
     online = online_payment_available()
     book = addresses.addresses_of(current_user)
+    points = pickup.chooser(g.locale_code, request.args)
     form = CheckoutForm(
-        pickup_groups=_pickup_groups(g.locale_code),
+        pickup_groups=points.all_groups,
         online_payment=online,
         addresses=book,
         locale=g.locale_code,
     )
     if request.method == "GET":
-        form.pickup_station_id.data = queries.last_pickup_station_id(current_user)
+        form.pickup_station_id.data = points.suggested(queries.last_pickup_station_id(current_user))
         if request.args.get("delivery") == Delivery.express.value and online:
             form.delivery.data = Delivery.express.value
             form.payment_method.data = PaymentMethod.stripe.value
@@ -232,6 +269,7 @@ def checkout():
         estimate=estimate,
         chosen=chosen,
         express=form.express,
+        points=points,
     )
 
 

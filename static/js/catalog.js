@@ -1,10 +1,12 @@
-// Catalog pages: more supplier rows on the lot form, and printing a lot label.
+// Catalog pages: more supplier rows on the lot form without a round trip to the server.
 (function () {
   "use strict";
 
   var addRow = document.getElementById("add-contribution-row");
   if (addRow) {
-    addRow.addEventListener("click", function () {
+    addRow.addEventListener("click", function (event) {
+      // Without JavaScript the button submits the form and the server adds the row.
+      event.preventDefault();
       var rows = document.querySelectorAll("#contribution-rows .contribution-row");
       var last = rows[rows.length - 1];
       var next = rows.length;
@@ -28,8 +30,4 @@
       if (first) { first.focus(); }
     });
   }
-
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
 })();

@@ -1,6 +1,1 @@
-// Logistics pages: the print button of a manifest (no inline scripts: CSP forbids them).
-document.addEventListener("DOMContentLoaded", () => {
-  for (const button of document.querySelectorAll("[data-print]")) {
-    button.addEventListener("click", () => window.print());
-  }
-});
+// Logistics pages: nothing yet (print links are handled by app.js for every page).

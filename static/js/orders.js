@@ -1,10 +1,5 @@
 // Orders pages (no inline scripts: the CSP forbids them).
 
-// Packing slips: the print button.
-document.querySelectorAll("[data-print]").forEach(function (button) {
-  button.addEventListener("click", function () { window.print(); });
-});
-
 // Shop filters: choosing another county reloads the list of its townships.
 document.querySelectorAll("select[data-resets]").forEach(function (select) {
   select.addEventListener("change", function () {

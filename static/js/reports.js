@@ -1,7 +1,4 @@
-// Reports: the print button, and filter selects that reload the report when changed.
-document.querySelectorAll("[data-print]").forEach(function (button) {
-  button.addEventListener("click", function () { window.print(); });
-});
+// Reports: filter selects that reload the report when changed (the print link: app.js).
 document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
   select.addEventListener("change", function () {
     var form = select.form;

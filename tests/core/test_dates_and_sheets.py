@@ -84,4 +84,4 @@ def test_a_printed_label_carries_no_flash_message(app):
     from pathlib import Path
 
     css = Path(app.root_path).parent.joinpath("static/css/app.css").read_text()
-    assert "@media print { main > .alert-dismissible { display: none !important; } }" in css
+    assert "@media print { main > .flash { display: none !important; } }" in css
