@@ -40,7 +40,7 @@ def test_a_quantity_out_of_range_is_refused_in_chinese(
     create_lot(product=product, quantity=50)
     auth.login("op-a@example.com")
     html = _assisted(client, line, product, quantity="120").get_data(as_text=True)
-    assert "请填写 1 到 99 之间的数量。" in html
+    assert "代买时每种商品最多 99 件。" in html
     assert "Number must be between" not in html
 
 
