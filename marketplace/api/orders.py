@@ -3,6 +3,7 @@ one order with its parcels' routes and timeline, and cancelling it."""
 
 from flask import request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import lazyload
 
 from ..errors import DomainError
 from ..extensions import db
@@ -77,7 +78,7 @@ def place_order():
     method = choice_field(body, "payment_method", [m.value for m in PaymentMethod])
     if method == PaymentMethod.stripe and not payments.online_payment_available():
         raise Invalid({"payment_method": _l("Online payment is not available.")})
-    station = db.session.get(Station, station_id)
+    station = db.session.get(Station, station_id, options=[lazyload(Station.operators)])
     if station is None:
         raise Invalid({"pickup_station_id": _l("There is no such station.")})
     user = current_api_user()

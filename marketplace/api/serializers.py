@@ -7,6 +7,7 @@ naive UTC written as RFC 3339 with a Z.
 from datetime import date, datetime
 
 from flask_babel import get_locale
+from sqlalchemy.orm import lazyload
 
 from ..accounts.models import User
 from ..catalog.models import Product, SupplyLot
@@ -14,6 +15,7 @@ from ..extensions import db
 from ..households.models import Household
 from ..households.services import mask_name
 from ..logistics.models import Parcel, Station
+from ..logistics.network import known_route_stations
 from ..logistics.services import next_scan, pickup_code_visible
 from ..orders.models import Fulfilment, FulfilmentStatus, Order
 from ..regions.models import Region
@@ -158,7 +160,11 @@ def _stations(parcels) -> dict[int, Station]:
     ids = {station_id for parcel in parcels for station_id in parcel.route}
     if not ids:
         return {}
-    return {s.id: s for s in db.session.scalars(db.select(Station).where(Station.id.in_(ids)))}
+    known = known_route_stations(ids)
+    if known is not None:
+        return known
+    stmt = db.select(Station).where(Station.id.in_(ids)).options(lazyload(Station.operators))
+    return {s.id: s for s in db.session.scalars(stmt)}
 
 
 def route_json(parcel: Parcel, stations: dict[int, Station]) -> list[dict]:
