@@ -59,6 +59,10 @@ def load_config(instance_path: str) -> dict:
             f"PROXY_FIX_X_{name}": int(os.environ.get(f"PROXY_FIX_X_{name}", "0"))
             for name in ("FOR", "PROTO", "HOST", "PORT", "PREFIX")
         },
+        # Shop, product and home pages: their shared part cached this long (0: off), in
+        # Redis when REDIS_URL is set (see marketplace/pagecache.py).
+        "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300")),
+        "PAGE_CACHE_PREFIX": os.environ.get("PAGE_CACHE_PREFIX", "linxia:page:"),
         "PLATFORM_FEE_BP": int(os.environ.get("PLATFORM_FEE_BP", "500")),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,

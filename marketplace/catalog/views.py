@@ -5,6 +5,9 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
+    g,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -14,9 +17,11 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import pagecache
+from ..accounts.models import Role
 from ..extensions import db
 from ..urls import external_url
-from . import lots, photos, services
+from . import freshness, lots, photos, services, stock
 from .models import Cooperative, Product
 
 bp = Blueprint("catalog", __name__)
@@ -40,6 +45,30 @@ def products():
 
 @bp.get("/products/<int:product_id>")
 def product_detail(product_id: int):
+    """A product on sale is cached per language and catalogue stamp (pagecache), its units
+    left and add-to-cart form filled in per request. Those who may manage products (its
+    managers, administrators) get it uncached, with the edit button and drafts."""
+    manager = current_user.is_authenticated and (
+        current_user.is_admin or current_user.has_role(Role.cooperative_manager)
+    )
+    key = None if manager else ("product", product_id, g.locale_code, freshness.stamp())
+    page = pagecache.blocks(
+        key, "catalog/product_detail.html", lambda: _product_context(product_id)
+    )
+    available = stock.available_quantities([product_id]).get(product_id, 0)
+    app = current_app._get_current_object()
+    shown = get_template_attribute("catalog/_product_stock.html", "stock_and_buy")
+    return pagecache.respond(
+        page,
+        {
+            # The shop (orders) is another package: no form where it is not installed.
+            "buy": lambda pid: shown(pid, available, "orders.cart_add" in app.view_functions),
+            "stock": lambda pid: shown(pid, available, False),
+        },
+    )
+
+
+def _product_context(product_id: int) -> dict:
     # One query for the product, its cooperative, village and category, one for photos;
     # the cooperative's managers only if a signed-in user's rights need them.
     product = db.session.get(
@@ -54,16 +83,13 @@ def product_detail(product_id: int):
     ) or abort(404)
     if not services.can_see_product(current_user, product):
         abort(404)
-    can_edit = services.can_manage(current_user, product.cooperative)
-    return render_template(
-        "catalog/product_detail.html",
-        product=product,
-        village=product.cooperative.village,
-        available=services.available_quantity(product),
-        supported=services.supported_households(product),
-        recent_lots=lots.recent_lots(product),
-        can_edit=can_edit,
-    )
+    return {
+        "product": product,
+        "village": product.cooperative.village,
+        "supported": services.supported_households(product),
+        "recent_lots": lots.recent_lots(product),
+        "can_edit": services.can_manage(current_user, product.cooperative),
+    }
 
 
 def _traceable_lot(code: str):

@@ -9,6 +9,7 @@ from flask import (
     current_app,
     flash,
     g,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -18,7 +19,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 
-from ..catalog import stock
+from .. import pagecache
+from ..catalog import freshness, stock
 from ..catalog.models import Product
 from ..errors import DomainError
 from ..extensions import db
@@ -33,6 +35,7 @@ from .models import PaymentMethod
 
 bp = Blueprint("orders", __name__)
 PER_PAGE = 12
+ADDED_KEY = "shop_added"  # the product just added from the shop: its card says so
 
 
 @bp.context_processor
@@ -71,9 +74,30 @@ def _flash_form_errors(form) -> None:
 
 @bp.get("/shop")
 def browse():
-    """Search and filter the products for sale."""
+    """Search and filter the products for sale. The page is cached per query, language and
+    catalogue stamp; the units left and the add-to-cart forms are filled in per request."""
     locale = g.locale_code
-    form = BrowseForm(formdata=request.args)
+    args = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if v))
+    page = pagecache.blocks(
+        ("shop", args, locale, freshness.stamp()), "orders/browse.html", _browse_context
+    )
+    left = stock.available_quantities(pagecache.slot_ids(page, "left"))
+    added = session.pop(ADDED_KEY, None)
+    buy = get_template_attribute("orders/_card_stock.html", "buy")
+    units = get_template_attribute("orders/_card_stock.html", "units_left")
+    next_path = request.full_path.rstrip("?")
+    return pagecache.respond(
+        page,
+        {
+            "left": lambda pid: units(left.get(pid, 0)),
+            "buy": lambda pid: buy(pid, left.get(pid, 0), next_path, added == pid),
+        },
+    )
+
+
+def _browse_context() -> dict:
+    locale = g.locale_code
+    form = BrowseForm(formdata=request.args, meta={"csrf": False})
     village_id = query_int("village")
     counties, townships = search.filter_regions(form.county.data)
     form.county.choices = [("", _("All counties"))] + [
@@ -97,16 +121,13 @@ def browse():
         per_page=PER_PAGE,
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template(
-        "orders/browse.html",
-        form=form,
-        results=results,
-        available=stock.available_quantities(p.id for p in results.items),
-        add_form=CartLineForm(formdata=None),
-        pager_args=args,
-        village_id=village_id,
-        filters_open=bool(set(args) & {"county", "township", "category", "ovop", "village"}),
-    )
+    return {
+        "form": form,
+        "results": results,
+        "pager_args": args,
+        "village_id": village_id,
+        "filters_open": bool(set(args) & {"county", "township", "category", "ovop", "village"}),
+    }
 
 
 @bp.get("/cart")
@@ -144,7 +165,13 @@ def _cart_change(change) -> None:
 @bp.post("/cart/add")
 def cart_add():
     _cart_change(carts.add_to_cart)
-    return redirect(_back(url_for("orders.cart")))
+    target = _back(url_for("orders.cart"))
+    product_id = request.form.get("product_id", "")
+    if target.startswith(url_for("orders.browse")) and product_id.isdigit():
+        # Back to the card the buyer added from, which says so (see browse).
+        session[ADDED_KEY] = int(product_id)
+        target = f"{target}#product-{int(product_id)}"
+    return redirect(target)
 
 
 @bp.post("/cart/update")
