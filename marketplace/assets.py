@@ -49,8 +49,21 @@ def _fingerprint(endpoint: str, values: dict) -> None:
         return
     folder = _folder(endpoint)
     path = safe_join(folder, values["filename"]) if folder else None
-    if path and os.path.isfile(path):
-        values["v"] = _digest(path, os.path.getmtime(path))
+    if not path:
+        return
+    if current_app.debug or current_app.testing:
+        if os.path.isfile(path):  # files change under a development server: look each time
+            values["v"] = _digest(path, os.path.getmtime(path))
+        return
+    digest = _released(path)
+    if digest:
+        values["v"] = digest
+
+
+@cache
+def _released(path: str) -> str | None:
+    """A deployed file's digest, computed once per process (files change with a release)."""
+    return _digest(path, os.path.getmtime(path)) if os.path.isfile(path) else None
 
 
 @cache

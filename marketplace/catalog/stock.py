@@ -18,6 +18,8 @@ from .models import SupplyLot
 
 # Most units of one product in one order (and in one cart line).
 MAX_QUANTITY = 999
+# Set in the session when stock moved: the shop's memo of units left is dropped at commit.
+STOCK_MOVED = "stock_moved"
 
 
 class StockShort(Exception):
@@ -76,6 +78,7 @@ def take_stock(requested: dict[int, int]) -> dict[int, list[tuple[int, int]]]:
         # unknown until the caller has undone this call's decrements (None).
         raise StockShort({pid: None for pid in plan})
     _expire_lots({lot_id for takes in plan.values() for lot_id, _ in takes})
+    db.session.info[STOCK_MOVED] = True
     return plan
 
 
@@ -89,6 +92,7 @@ def give_back(allocations: list[tuple[int, int]]) -> None:
             execution_options={"synchronize_session": False},
         )
     _expire_lots({lot_id for lot_id, _ in allocations})
+    db.session.info[STOCK_MOVED] = True
 
 
 def _lock_open_lots(requested: dict[int, int]):

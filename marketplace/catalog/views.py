@@ -21,7 +21,7 @@ from .. import pagecache
 from ..accounts.models import Role
 from ..extensions import db
 from ..urls import external_url
-from . import freshness, lots, photos, services, stock
+from . import freshness, lots, photos, services
 from .models import Cooperative, Product
 
 bp = Blueprint("catalog", __name__)
@@ -55,7 +55,7 @@ def product_detail(product_id: int):
     page = pagecache.blocks(
         key, "catalog/product_detail.html", lambda: _product_context(product_id)
     )
-    available = stock.available_quantities([product_id]).get(product_id, 0)
+    available = freshness.units_left([product_id]).get(product_id, 0)
     app = current_app._get_current_object()
     shown = get_template_attribute("catalog/_product_stock.html", "stock_and_buy")
     return pagecache.respond(

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 
 from .. import pagecache
-from ..catalog import freshness, stock
+from ..catalog import freshness
 from ..catalog.models import Product
 from ..errors import DomainError
 from ..extensions import db
@@ -35,6 +35,7 @@ from .models import PaymentMethod
 
 bp = Blueprint("orders", __name__)
 PER_PAGE = 12
+STAND_IN = 987654321  # a number no page shows: replaced by each card's own
 ADDED_KEY = "shop_added"  # the product just added from the shop: its card says so
 
 
@@ -81,16 +82,27 @@ def browse():
     page = pagecache.blocks(
         ("shop", args, locale, freshness.stamp()), "orders/browse.html", _browse_context
     )
-    left = stock.available_quantities(pagecache.slot_ids(page, "left"))
+    left = freshness.units_left(pagecache.slot_ids(page, "left"))
     added = session.pop(ADDED_KEY, None)
     buy = get_template_attribute("orders/_card_stock.html", "buy")
     units = get_template_attribute("orders/_card_stock.html", "units_left")
     next_path = request.full_path.rstrip("?")
+    # The macros run once per request with a stand-in number, not once per card.
+    some, sold_out = str(units(STAND_IN)), str(units(0))
+    form = str(buy(STAND_IN, 1, next_path, False))
+
+    def fill_buy(pid: int) -> str:
+        if added == pid:
+            return buy(pid, left.get(pid, 0), next_path, True)
+        return form.replace(str(STAND_IN), str(pid)) if left.get(pid) else ""
+
     return pagecache.respond(
         page,
         {
-            "left": lambda pid: units(left.get(pid, 0)),
-            "buy": lambda pid: buy(pid, left.get(pid, 0), next_path, added == pid),
+            "left": lambda pid: (
+                some.replace(str(STAND_IN), str(left[pid])) if left.get(pid) else sold_out
+            ),
+            "buy": fill_buy,
         },
     )
 
