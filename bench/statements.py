@@ -17,6 +17,7 @@ def main() -> None:
     from marketplace.extensions import db
 
     app = create_app()
+    app.config["TRUSTED_HOSTS"] = None  # the test client says Host: localhost
     client = app.test_client()
     body = {
         "lines": [{"product_id": product_id, "quantity": 1}],
