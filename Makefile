@@ -41,8 +41,8 @@ run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check marketplace tests migrations bench wsgi.py
-	$(VENV)/bin/ruff format --check marketplace tests bench wsgi.py
+	$(VENV)/bin/ruff check marketplace tests migrations bench scripts wsgi.py
+	$(VENV)/bin/ruff format --check marketplace tests bench scripts wsgi.py
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format marketplace tests bench wsgi.py

@@ -68,7 +68,9 @@ def main() -> int:
     source = bootstrap_css().read_text(encoding="utf-8")
     words, prefixes = used_words()
     rules = tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=True)
-    text = "/*! Bootstrap v5 (MIT), purged to the classes this site uses: scripts/purge_bootstrap.py */\n"
+    text = (
+        "/*! Bootstrap v5 (MIT), purged to the classes used here: scripts/purge_bootstrap.py */\n"
+    )
     text += "".join(purge(rules, words, prefixes)) + "\n"
     OUT.write_text(text, encoding="utf-8")
     print(f"{OUT.name}: {len(source) // 1024} KiB -> {len(text) // 1024} KiB")

@@ -1,6 +1,7 @@
 """Static files: fingerprinted URLs kept a year, compressed, and a purged Bootstrap that is
 up to date with the templates (issue 19, item 13)."""
 
+import os
 import re
 
 from scripts import purge_bootstrap
@@ -28,16 +29,15 @@ def test_pages_link_fingerprinted_assets_kept_for_a_year_and_compressed(client):
     assert len(css.data) < 20 * 1024  # Bootstrap was 227 KiB uncompressed
 
 
-def test_a_changed_file_gets_a_new_url(client, app, tmp_path, monkeypatch):
+def test_a_changed_file_gets_a_new_url(client, app):
     before = _assets(client)
     css = next(a for a in before if "app.css" in a)
     path = f"{app.static_folder}/css/app.css"
-    original = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as handle:
+        original = handle.read()
     try:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write("\n/* changed */\n")
-        import os
-
         os.utime(path, (1, 1))
         assert css not in _assets(client)
     finally:
