@@ -63,6 +63,8 @@ def load_config(instance_path: str) -> dict:
         # Redis when REDIS_URL is set (see marketplace/pagecache.py).
         "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300")),
         "PAGE_CACHE_PREFIX": os.environ.get("PAGE_CACHE_PREFIX", "linxia:page:"),
+        # How long a worker trusts the units left and the catalogue stamp it read (seconds).
+        "CATALOG_FRESH_SECONDS": float(os.environ.get("CATALOG_FRESH_SECONDS", "1")),
         "PLATFORM_FEE_BP": int(os.environ.get("PLATFORM_FEE_BP", "500")),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,

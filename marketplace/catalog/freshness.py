@@ -13,6 +13,7 @@ import itertools
 import time
 import uuid
 
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -51,16 +52,15 @@ def _catalogue_changed(session, flush_context, instances) -> None:
 
 
 # Per process: (database, stamp, read at). A cached page costs one query (the units left)
-# instead of two: another worker's catalogue edit shows here within STAMP_SECONDS; this
+# instead of two: another worker's catalogue edit shows here within CATALOG_FRESH_SECONDS; this
 # process's own edits at once (the memo is dropped when a transaction that moved the stamp
 # commits). Stock is never part of it (read on every request).
-STAMP_SECONDS = 1.0
 _memo: dict[str, tuple[str, float]] = {}
 
 
 _TOUCHED = "catalog_stamp_moved"
 # Units left as the shop shows them, per process: (database, product) -> (units, read at).
-STOCK_SECONDS = 1.0
+FRESH_SECONDS = 1.0  # default of config CATALOG_FRESH_SECONDS
 _units: dict[tuple[str, int], tuple[int, float]] = {}
 
 
@@ -73,16 +73,21 @@ def _forget_what_moved(session) -> None:
         _units.clear()
 
 
+def _seconds() -> float:
+    """How long a process trusts what it read (config CATALOG_FRESH_SECONDS, default 1)."""
+    return float(current_app.config.get("CATALOG_FRESH_SECONDS", FRESH_SECONDS))
+
+
 def units_left(product_ids) -> dict[int, int]:
     """{product id: units left} for the shop and product pages, read at most once a second
-    per process: a sale in another worker shows within STOCK_SECONDS, one in this worker
+    per process: a sale in another worker shows within CATALOG_FRESH_SECONDS, one in this worker
     at its commit. Checkout itself always reads the lots (with a row lock)."""
     database = str(db.session.get_bind().url)
     now = time.monotonic()
     found, stale = {}, []
     for pid in product_ids:
         memo = _units.get((database, pid))
-        if memo is not None and now - memo[1] < STOCK_SECONDS:
+        if memo is not None and now - memo[1] < _seconds():
             found[pid] = memo[0]
         else:
             stale.append(pid)
@@ -100,7 +105,7 @@ def stamp() -> str:
     database = str(db.session.get_bind().url)
     now = time.monotonic()
     found = _memo.get(database)
-    if found is not None and now - found[1] < STAMP_SECONDS:
+    if found is not None and now - found[1] < _seconds():
         return found[0]
     value = db.session.scalar(db.select(CatalogStamp.stamp).where(CatalogStamp.id == 1)) or "-"
     _memo[database] = (value, now)

@@ -1,6 +1,7 @@
 """Pages of the orders package: the shop, the cart and checkout. The buyer's and the
 cooperative's order pages are in order_views.py, registered on the same blueprint."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import (
@@ -179,7 +180,7 @@ def cart_add():
     _cart_change(carts.add_to_cart)
     target = _back(url_for("orders.cart"))
     product_id = request.form.get("product_id", "")
-    if target.startswith(url_for("orders.browse")) and product_id.isdigit():
+    if target.startswith(url_for("orders.browse")) and re.fullmatch(r"[0-9]{1,9}", product_id):
         # Back to the card the buyer added from, which says so (see browse).
         session[ADDED_KEY] = int(product_id)
         target = f"{target}#product-{int(product_id)}"
