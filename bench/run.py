@@ -79,6 +79,8 @@ class Bench:
         status, body, _ = client.request(paths[0] if paths else path)
         if status != 200:
             return self.row(measure, NA if status == 404 else f"HTTP {status} on probe")
+        for warm in paths or []:
+            client.request(warm)  # steady state: each page once before measuring (page cache)
         env = {"BENCH_PATHS": self.lines_file(f"{measure[:8]}.txt", paths)} if paths else {}
         env["BENCH_COOKIE"] = "; ".join(f"{c.name}={c.value}" for c in client.jar)
         r = wrk(client.base + path, "paths.lua", self.seconds, self.connections, env)
