@@ -16,8 +16,9 @@ import logging
 import re
 from collections.abc import Callable
 
-from flask import current_app, make_response, render_template, request
+from flask import current_app, make_response, render_template, request, session
 from flask_caching import Cache
+from flask_login import current_user
 from markupsafe import Markup
 
 log = logging.getLogger(__name__)
@@ -81,14 +82,36 @@ def blocks(key: tuple | None, template_name: str, build: Callable[[], dict]) -> 
     except Exception:  # noqa: BLE001  (Redis down: serve uncached)
         log.warning("Page cache unreachable; rendering without it", exc_info=True)
         return render_blocks(template_name, **build())
-    if found is not None:
-        return found
-    found = render_blocks(template_name, **build())
+    if found is None:
+        found = render_blocks(template_name, **build())
+        _store(name, found)
+    return {**found, "_key": name}
+
+
+def _store(name: str, value) -> None:
     try:
-        cache.set(name, found)
+        cache.set(name, value)
     except Exception:  # noqa: BLE001
         log.warning("Page cache unreachable; page not stored", exc_info=True)
-    return found
+
+
+def _whole_page(page: dict) -> str:
+    """base.html around the blocks, slots still marked. A visitor who is not logged in and
+    has no message waiting sees the same header as every other: that whole page is cached
+    too (per path), so only the slots are rendered for them."""
+    blocks = {k: Markup(v) for k, v in page.items() if k in BLOCKS}
+    shared = page.get("_key") and not current_user.is_authenticated and "_flashes" not in session
+    if not shared:
+        return render_template("cached_page.html", page=blocks)
+    name = f"{page['_key']}:visitor:{request.full_path}"
+    try:
+        html = cache.get(name)
+    except Exception:  # noqa: BLE001
+        html = None
+    if html is None:
+        html = render_template("cached_page.html", page=blocks)
+        _store(name, html)
+    return html
 
 
 def respond(page: dict, fillers: dict[str, Callable[[int], str]] | None = None):
@@ -96,10 +119,7 @@ def respond(page: dict, fillers: dict[str, Callable[[int], str]] | None = None):
     that has this very page gets 304 (revalidated every time: it is personal)."""
     fillers = fillers or {}
 
-    def fill(text: str) -> Markup:
-        return Markup(_SLOT.sub(lambda m: str(fillers[m[1]](int(m[2]))), text))
-
-    html = render_template("cached_page.html", page={k: fill(v) for k, v in page.items()})
+    html = _SLOT.sub(lambda m: str(fillers[m[1]](int(m[2]))), _whole_page(page))
     response = make_response(html)
     response.headers["Cache-Control"] = "private, no-cache"
     response.add_etag()

@@ -92,6 +92,8 @@ def test_adding_from_the_shop_returns_to_the_card_which_says_so(client, shop):
     assert response.headers["Location"].endswith(f"/shop?q=apple#product-{shop.apple.id}")
     page = client.get("/shop?q=apple").get_data(as_text=True)
     assert 'data-testid="added"' in _card(page, shop.apple)
+    # A visitor's page is cached whole (header too), but not while a message waits.
+    assert "Bingtangxin apple is in your cart (2)." in page
     # Said once: the next visit of the page shows no note.
     assert 'data-testid="added"' not in client.get("/shop?q=apple").get_data(as_text=True)
 
