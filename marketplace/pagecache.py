@@ -77,6 +77,13 @@ def blocks(key: tuple | None, template_name: str, build: Callable[[], dict]) -> 
         return render_blocks(template_name, **build())
     digest = hashlib.sha1(repr(key).encode("utf-8")).hexdigest()
     name = f"{template_name}:{digest}"
+    if _shared_with_visitors():
+        try:
+            whole = cache.get(_visitor_key(name))
+        except Exception:  # noqa: BLE001
+            whole = None
+        if whole is not None:  # one GET: the blocks are not needed
+            return {"_key": name, "_whole": whole, "content": whole}
     try:
         found = cache.get(name)
     except Exception:  # noqa: BLE001  (Redis down: serve uncached)
@@ -99,19 +106,21 @@ def _whole_page(page: dict) -> str:
     """base.html around the blocks, slots still marked. A visitor who is not logged in and
     has no message waiting sees the same header as every other: that whole page is cached
     too (per path), so only the slots are rendered for them."""
+    if "_whole" in page:
+        return page["_whole"]
     blocks = {k: Markup(v) for k, v in page.items() if k in BLOCKS}
-    shared = page.get("_key") and not current_user.is_authenticated and "_flashes" not in session
-    if not shared:
-        return render_template("cached_page.html", page=blocks)
-    name = f"{page['_key']}:visitor:{request.full_path}"
-    try:
-        html = cache.get(name)
-    except Exception:  # noqa: BLE001
-        html = None
-    if html is None:
-        html = render_template("cached_page.html", page=blocks)
-        _store(name, html)
+    html = render_template("cached_page.html", page=blocks)
+    if page.get("_key") and _shared_with_visitors():
+        _store(_visitor_key(page["_key"]), html)
     return html
+
+
+def _shared_with_visitors() -> bool:
+    return not current_user.is_authenticated and "_flashes" not in session
+
+
+def _visitor_key(name: str) -> str:
+    return f"{name}:visitor:{request.full_path}"
 
 
 def respond(page: dict, fillers: dict[str, Callable[[int], str]] | None = None):
