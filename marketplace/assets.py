@@ -10,6 +10,7 @@ serve `static/` itself; it should then keep these headers (README, Production).
 
 import gzip
 import hashlib
+import importlib.metadata
 import mimetypes
 import os
 from functools import cache
@@ -97,3 +98,32 @@ def _static_view(endpoint: str):
         return response
 
     return serve
+
+
+def version() -> str:
+    """A digest of every static file's name and modification time: cached pages carry it in
+    their keys, so a release with new assets never serves a page linking the old URLs
+    (computed once per process; on each call under a development server or in tests)."""
+    if current_app.debug or current_app.testing:
+        return _version(_folders())
+    return _released_version(_folders())
+
+
+def _folders() -> tuple[str, ...]:
+    # The app's own files; Bootstrap-Flask's change only with its version (a new process).
+    return (current_app.static_folder,)
+
+
+@cache
+def _released_version(folders: tuple[str, ...]) -> str:
+    return _version(folders)
+
+
+def _version(folders) -> str:
+    stamp = hashlib.sha256(importlib.metadata.version("bootstrap-flask").encode())
+    for folder in folders:
+        for root, _dirs, files in os.walk(folder):
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                stamp.update(f"{path}:{os.path.getmtime(path)}".encode())
+    return stamp.hexdigest()[:10]

@@ -21,6 +21,8 @@ from flask_caching import Cache
 from flask_login import current_user
 from markupsafe import Markup
 
+from . import assets
+
 log = logging.getLogger(__name__)
 cache = Cache()
 BLOCKS = ("title", "head", "content", "scripts")
@@ -76,7 +78,7 @@ def blocks(key: tuple | None, template_name: str, build: Callable[[], dict]) -> 
     if key is None:
         return render_blocks(template_name, **build())
     digest = hashlib.sha1(repr(key).encode("utf-8")).hexdigest()
-    name = f"{template_name}:{digest}"
+    name = f"{template_name}:{assets.version()}:{digest}"
     if _shared_with_visitors():
         try:
             whole = cache.get(_visitor_key(name))
