@@ -7,7 +7,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test translations i18n-update lint format seed bench clean
+.PHONY: run test install install-test translations i18n-update lint format seed bench clean css
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,8 @@ run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check marketplace tests migrations bench wsgi.py
-	$(VENV)/bin/ruff format --check marketplace tests bench wsgi.py
+	$(VENV)/bin/ruff check marketplace tests migrations bench scripts wsgi.py
+	$(VENV)/bin/ruff format --check marketplace tests bench scripts wsgi.py
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format marketplace tests bench wsgi.py
@@ -56,6 +56,10 @@ format: $(VENV)/.installed-test
 PYTEST_ARGS ?= -n auto --dist loadfile
 test: install-test lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## Bootstrap's CSS purged to the classes the templates use (static/css/bootstrap.purged.css).
+css: $(VENV)/.installed-test
+	$(PY) scripts/purge_bootstrap.py
 
 ## Prefecture-scale benchmark against PostgreSQL (see bench/README.md); installs wrk if missing.
 bench: install-test

@@ -2,6 +2,7 @@
 tokens, time the plain SQL baselines, and check that checkout never oversold."""
 
 import hashlib
+import json
 import os
 import secrets
 import statistics
@@ -177,3 +178,42 @@ def stock_is_consistent(url: str, since: datetime) -> dict:
         "units_sold": int(lines[1]),
         "units_allocated": int(lines[2]),
     }
+
+
+def checkout_statements(env: dict, token: str, product_id: int, point_id: int) -> dict:
+    """SQL statements of one API checkout, counted in a process of its own (bench.statements)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.statements", token, str(product_id), str(point_id)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line.removeprefix("BENCH_JSON "))
+    return {"error": result.stderr[-500:]}
+
+
+def buyer_order(url: str, email: str) -> str | None:
+    """The reference of the buyer's newest order."""
+    with connect(url) as conn:
+        row = conn.execute(
+            "SELECT o.reference FROM orders o JOIN users u ON u.id = o.buyer_id "
+            "WHERE u.email = %s ORDER BY o.id DESC LIMIT 1",
+            (email,),
+        ).fetchone()
+    return row[0] if row else None
+
+
+def busiest_county_centre(url: str) -> tuple[int | None, str | None]:
+    """The county centre with the most parcels at it now, and one of its operators."""
+    with connect(url) as conn:
+        row = conn.execute(
+            "SELECT s.id, (SELECT u.email FROM station_operators so JOIN users u "
+            "ON u.id = so.user_id WHERE so.station_id = s.id ORDER BY u.id LIMIT 1) "
+            "FROM stations s LEFT JOIN parcels p ON p.current_station_id = s.id "
+            "WHERE s.kind = 'county_center' GROUP BY s.id ORDER BY count(p.id) DESC LIMIT 1"
+        ).fetchone()
+    return (row[0], row[1]) if row else (None, None)

@@ -68,6 +68,12 @@ def load_config(instance_path: str) -> dict:
         "CARRIER_API_BASE": os.environ.get("CARRIER_API_BASE") or None,
         "CARRIER_API_KEY": os.environ.get("CARRIER_API_KEY") or None,
         "AUTO_CONFIRM_DAYS": int(os.environ.get("AUTO_CONFIRM_DAYS", "10")),
+        # Shop, product and home pages: their shared part cached this long (0: off), in
+        # Redis when REDIS_URL is set (see marketplace/pagecache.py).
+        "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300")),
+        "PAGE_CACHE_PREFIX": os.environ.get("PAGE_CACHE_PREFIX", "linxia:page:"),
+        # How long a worker trusts the units left and the catalogue stamp it read (seconds).
+        "CATALOG_FRESH_SECONDS": float(os.environ.get("CATALOG_FRESH_SECONDS", "1")),
         "PLATFORM_FEE_BP": int(os.environ.get("PLATFORM_FEE_BP", "500")),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         # Claims (issue 14): days after delivery a buyer may claim (perishable goods:

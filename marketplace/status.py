@@ -81,6 +81,28 @@ def record_initial_status(
     return event
 
 
+def record_initial_statuses(items, at=None) -> None:
+    """Record the starting status of many new, flushed objects in one INSERT (checkout:
+    the order, its fulfilments and parcels). `items` = [(obj, subject, by)]; each event is
+    at the object's `created_at` if it has one, else `at` (now by default). No ORM objects
+    are made: nothing in the request reads them back."""
+    at = at or utcnow()
+    rows = [
+        {
+            "subject": subject,
+            "subject_id": obj.id,
+            "from_status": None,
+            "to_status": str(obj.status),
+            "by_id": getattr(by, "id", by),
+            "note": None,
+            "at": getattr(obj, "created_at", None) or at,
+        }
+        for obj, subject, by in items
+    ]
+    if rows:
+        db.session.execute(StatusEvent.__table__.insert(), rows)
+
+
 def events_for(subject: str, subject_id: int) -> list[StatusEvent]:
     """The status history of one object, oldest first."""
     stmt = (

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import clock, datefmt, inputs, money, transaction
+from . import assets, clock, datefmt, inputs, money, pagecache, transaction
 from .extensions import (
     babel,
     bootstrap,
@@ -69,6 +69,8 @@ def init_app(app: Flask) -> None:
     )
     bootstrap.init_app(app)
     limiter.init_app(app)
+    pagecache.init_app(app)
+    assets.init_app(app)
 
     app.jinja_env.filters["fen"] = money.format_fen
     app.jinja_env.filters["beijing"] = clock.format_local  # naive UTC shown in Beijing time

@@ -9,6 +9,12 @@ if file then
    end
 end
 
+-- A logged-in visitor: the session cookie from BENCH_COOKIE.
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and #cookie > 0 then
+   wrk.headers["Cookie"] = cookie
+end
+
 function init(args)
    math.randomseed(os.time() + id)
 end

@@ -6,6 +6,7 @@ import re
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -147,7 +148,8 @@ def load_user_from_session_id(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
         return None
-    user = db.session.get(User, user_id)
+    # One query with the roles (every page's header asks for them).
+    user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
     if user is None or user.session_version != version:
         return None
     return user

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import Blueprint, current_app, g, request
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import ApiToken, Role, User
 from ..clock import utcnow
@@ -45,7 +46,13 @@ def issue_token(user: User, days: int, now: datetime | None = None) -> tuple[str
 
 def find_live_token(token: str, now: datetime | None = None) -> ApiToken | None:
     """The unrevoked, unexpired token row of an active user for `token`, or None."""
-    row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    # One statement: the token, its user and the user's roles.
+    stmt = (
+        db.select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token))
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+    )
+    row = db.session.scalars(stmt).unique().first()
     now = now or utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None

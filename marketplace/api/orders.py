@@ -3,6 +3,7 @@ one order with its parcels' routes and timeline, and cancelling it."""
 
 from flask import request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import lazyload
 
 from ..catalog.freight import NotDelivered
 from ..errors import DomainError
@@ -89,7 +90,7 @@ def place_order():
         ship_to = ship_to_from_body(body)
     else:
         station_id = int_field(body, "pickup_station_id", minimum=1)
-        station = db.session.get(Station, station_id)
+        station = db.session.get(Station, station_id, options=[lazyload(Station.operators)])
         if station is None:
             raise Invalid({"pickup_station_id": _l("There is no such station.")})
     if method == PaymentMethod.stripe and not payments.online_payment_available():

@@ -7,6 +7,7 @@ naive UTC written as RFC 3339 with a Z.
 from datetime import date, datetime
 
 from flask_babel import get_locale
+from sqlalchemy.orm import lazyload
 
 from ..accounts.models import User
 from ..catalog.models import Product, SupplyLot
@@ -16,6 +17,7 @@ from ..households.services import mask_name
 from ..logistics.carrier_events import events_of
 from ..logistics.carriers import carrier_name
 from ..logistics.models import CarrierEvent, Parcel, Station
+from ..logistics.network import known_route_stations
 from ..logistics.services import next_scan, pickup_code_visible
 from ..orders.models import Fulfilment, FulfilmentStatus, Order
 from ..regions.models import Region
@@ -161,7 +163,11 @@ def _stations(parcels) -> dict[int, Station]:
     ids = {station_id for parcel in parcels for station_id in parcel.route}
     if not ids:
         return {}
-    return {s.id: s for s in db.session.scalars(db.select(Station).where(Station.id.in_(ids)))}
+    known = known_route_stations(ids)
+    if known is not None:
+        return known
+    stmt = db.select(Station).where(Station.id.in_(ids)).options(lazyload(Station.operators))
+    return {s.id: s for s in db.session.scalars(stmt)}
 
 
 def route_json(parcel: Parcel, stations: dict[int, Station]) -> list[dict]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from . import freshness
 
 
 def _codes(text: str | None) -> list[str]:
@@ -93,6 +94,10 @@ class FreightRule(db.Model):
     @property
     def province_codes(self) -> list[str]:
         return _codes(self.provinces)
+
+
+# The product page shows a delivery estimate: editing a template moves the catalogue stamp.
+freshness.also_shown(FreightTemplate, FreightRule)
 
 
 # --- the fee ----------------------------------------------------------------------------

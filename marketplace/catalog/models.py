@@ -196,3 +196,13 @@ class LotContribution(db.Model):
 
     lot: Mapped[SupplyLot] = relationship(back_populates="contributions")
     household = relationship("Household")
+
+
+class CatalogStamp(db.Model):
+    """One row: a random stamp that any write to the catalogue moves (catalog/freshness.py);
+    cached shop and product pages carry it in their keys."""
+
+    __tablename__ = "catalog_stamps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(32))

@@ -11,13 +11,15 @@ caller runs them inside its savepoint.
 
 from collections import defaultdict
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
 
 from ..extensions import db
 from .models import SupplyLot
 
 # Most units of one product in one order (and in one cart line).
 MAX_QUANTITY = 999
+# Set in the session when stock moved: the shop's memo of units left is dropped at commit.
+STOCK_MOVED = "stock_moved"
 
 
 class StockShort(Exception):
@@ -71,14 +73,12 @@ def take_stock(requested: dict[int, int]) -> dict[int, list[tuple[int, int]]]:
     if short:
         raise StockShort(short)
 
-    for lot_id, units in sorted(take for takes in plan.values() for take in takes):
-        if not _decrement(lot_id, units):
-            # Only reachable if a lot was changed without its row lock. What is left is
-            # unknown until the caller has undone this call's decrements (None).
-            raise StockShort(
-                {pid: None for pid, takes in plan.items() if any(t[0] == lot_id for t in takes)}
-            )
+    if not _decrement_all(dict(take for takes in plan.values() for take in takes)):
+        # Only reachable if a lot was changed without its row lock. What is left is
+        # unknown until the caller has undone this call's decrements (None).
+        raise StockShort({pid: None for pid in plan})
     _expire_lots({lot_id for takes in plan.values() for lot_id, _ in takes})
+    db.session.info[STOCK_MOVED] = True
     return plan
 
 
@@ -92,6 +92,7 @@ def give_back(allocations: list[tuple[int, int]]) -> None:
             execution_options={"synchronize_session": False},
         )
     _expire_lots({lot_id for lot_id, _ in allocations})
+    db.session.info[STOCK_MOVED] = True
 
 
 def _lock_open_lots(requested: dict[int, int]):
@@ -106,6 +107,25 @@ def _lock_open_lots(requested: dict[int, int]):
         .with_for_update()
     )
     return db.session.execute(stmt).all()
+
+
+def _decrement_all(units_by_lot: dict[int, int]) -> bool:
+    """Take units from several lots in one conditional UPDATE (checkout: one statement
+    however many lots); True if every lot still had them."""
+    if len(units_by_lot) == 1:
+        return _decrement(*next(iter(units_by_lot.items())))
+    units = case(units_by_lot, value=SupplyLot.id)
+    result = db.session.execute(
+        update(SupplyLot)
+        .where(
+            SupplyLot.id.in_(sorted(units_by_lot)),
+            SupplyLot.remaining >= units,
+            SupplyLot.void.is_(False),
+        )
+        .values(remaining=SupplyLot.remaining - units),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount == len(units_by_lot)
 
 
 def _decrement(lot_id: int, units: int) -> bool:

@@ -5,7 +5,9 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     g,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -15,12 +17,14 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import pagecache
+from ..accounts.models import Role
 from ..extensions import db
 from ..extras import extras_for
 from ..regions import divisions
 from ..regions.services import village_shown
 from ..urls import external_url
-from . import freight, lots, photos, services
+from . import freight, freshness, lots, photos, services
 from .models import Cooperative, Product, ProductStatus
 
 bp = Blueprint("catalog", __name__)
@@ -78,6 +82,36 @@ def products():
 
 @bp.get("/products/<int:product_id>")
 def product_detail(product_id: int):
+    """A product on sale is cached per language and catalogue stamp (pagecache), its units
+    left and add-to-cart form filled in per request. Those who may manage products (its
+    managers, administrators) get it uncached, with the edit button and drafts."""
+    manager = current_user.is_authenticated and (
+        current_user.is_admin or current_user.has_role(Role.cooperative_manager)
+    )
+    # The delivery estimate's province is part of what the page shows (a known code or "").
+    ship_to = _province_arg()
+    key = None if manager else ("product", product_id, g.locale_code, ship_to, freshness.stamp())
+    page = pagecache.blocks(
+        key, "catalog/product_detail.html", lambda: _product_context(product_id)
+    )
+    available = freshness.units_left([product_id]).get(product_id, 0)
+    app = current_app._get_current_object()
+    shown = get_template_attribute("catalog/_product_stock.html", "stock_and_buy")
+    # The shop (orders) is another package: no form, and no refused quantity to show,
+    # where it is not installed.
+    refused_of = app.jinja_env.globals.get("cart_error", lambda pid: None)
+    return pagecache.respond(
+        page,
+        {
+            "buy": lambda pid: shown(
+                pid, available, "orders.cart_add" in app.view_functions, refused_of(pid)
+            ),
+            "stock": lambda pid: shown(pid, available, False),
+        },
+    )
+
+
+def _product_context(product_id: int) -> dict:
     # One query for the product, its cooperative, village and category, one for photos;
     # the cooperative's managers only if a signed-in user's rights need them.
     product = db.session.get(
@@ -92,25 +126,29 @@ def product_detail(product_id: int):
     ) or abort(404)
     if not services.can_see_product(current_user, product):
         abort(404)
-    can_edit = services.can_manage(current_user, product.cooperative)
-    return render_template(
-        "catalog/product_detail.html",
-        product=product,
-        village=product.cooperative.village,
-        available=services.available_quantity(product),
-        supported=services.supported_households(product),
-        recent_lots=lots.recent_lots(product),
-        can_edit=can_edit,
+    return {
+        "product": product,
+        "village": product.cooperative.village,
+        "supported": services.supported_households(product),
+        "recent_lots": lots.recent_lots(product),
+        "can_edit": services.can_manage(current_user, product.cooperative),
+        "extras": extras_for("catalog.product", product, current_user),
         **_shipping_estimate(product),
-        extras=extras_for("catalog.product", product, current_user),
-    )
+    }
+
+
+def _province_arg() -> str:
+    """The `ship_to` province asked for, if it is one (anything else is no province)."""
+    code = request.args.get("ship_to") or ""
+    division = divisions.get(code) if code.isdigit() else None
+    return code if division is not None and division.parent_code is None else ""
 
 
 def _shipping_estimate(product: Product) -> dict:
     """The product page's small GET form: the fee of one unit to a chosen province."""
     locale = getattr(g, "locale_code", "zh")
     provinces = divisions.children_of(None)
-    code = request.args.get("ship_to") or ""
+    code = _province_arg()
     chosen = next((p for p in provinces if p.code == code), None)
     fee = None
     if chosen is not None:

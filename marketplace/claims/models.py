@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..catalog import freshness
 from ..clock import utcnow
 from ..extensions import db
 
@@ -176,3 +177,7 @@ class Review(db.Model):
     buyer = relationship("User", foreign_keys=[buyer_id])
     product = relationship("Product")
     order_line = relationship("OrderLine")
+
+
+# Product pages (cached) show the reviews: writing one moves the catalogue stamp.
+freshness.also_shown(Review)

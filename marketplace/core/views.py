@@ -4,10 +4,11 @@ import logging
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import pagecache
 from ..accounts.permissions import admin_required
 from ..extensions import LANGUAGE_COOKIE, db
 from ..extras import extras_for
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 
 @bp.get("/")
 def home():
-    return render_template("home.html")
+    # The same for everyone but the header: rendered once per language (pagecache).
+    return pagecache.respond(pagecache.blocks(("home", g.locale_code), "home.html", dict))
 
 
 @bp.get("/language/<code>")

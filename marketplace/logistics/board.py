@@ -4,8 +4,11 @@ over, parcels still at the cooperatives; and one run's manifest with each parcel
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.orm import selectinload
+
 from ..clock import local_date
 from ..extensions import db
+from ..orders.models import Fulfilment, Order
 from ..orders.queries import parcels_to_hand_over_at
 from .consolidation import next_link_id
 from .itinerary import next_scan
@@ -52,6 +55,19 @@ def _planned_run(parcel: Parcel) -> Manifest | None:
     )
 
 
+def _planned_runs(parcels) -> dict[int, Manifest]:
+    """{parcel id: the run it is planned on from here} (`_planned_run` for many, one query)."""
+    wanted = {p.id: next_link_id(p) for p in parcels}
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        db.select(ManifestParcel.parcel_id, Manifest)
+        .join(Manifest, ManifestParcel.manifest_id == Manifest.id)
+        .where(ManifestParcel.parcel_id.in_(wanted))
+    )
+    return {pid: run for pid, run in rows if run.link_id == wanted[pid]}
+
+
 def station_board(station: Station, now: datetime) -> Board:
     """Everything an operator at `station` needs today (Beijing day of `now`)."""
     today = local_date(now)
@@ -64,17 +80,31 @@ def station_board(station: Station, now: datetime) -> Board:
         Link.to_station_id == station.id,
         db.or_(Manifest.service_date == today, Manifest.status == ManifestStatus.departed),
     )
+    # What the page shows of each parcel, loaded with it (a county centre holds thousands).
     here = db.session.scalars(
         db.select(Parcel)
         .where(Parcel.current_station_id == station.id)
         .order_by(Parcel.created_at, Parcel.id)
+        .options(
+            selectinload(Parcel.fulfilment).options(
+                selectinload(Fulfilment.order).selectinload(Order.buyer),
+                selectinload(Fulfilment.cooperative),
+            )
+        )
     ).all()
+    at_station = [p for p in here if p.status == ParcelStatus.at_station]
+    runs = _planned_runs(at_station)
+    link_ids = {next_link_id(p) for p in at_station} - {None}
+    links = {
+        link.id: link
+        for link in db.session.scalars(
+            db.select(Link).where(Link.id.in_(link_ids)).options(selectinload(Link.to_station))
+        )
+    }
     waiting = []
-    for parcel in here:
-        if parcel.status != ParcelStatus.at_station:
-            continue
-        link = db.session.get(Link, next_link_id(parcel)) if next_link_id(parcel) else None
-        waiting.append(Waiting(parcel, _planned_run(parcel), link.to_station if link else None))
+    for parcel in at_station:
+        link = links.get(next_link_id(parcel))
+        waiting.append(Waiting(parcel, runs.get(parcel.id), link.to_station if link else None))
     ready = [p for p in here if p.status == ParcelStatus.ready_for_pickup]
     expected = parcels_to_hand_over_at(station)
     return Board(

@@ -3,6 +3,7 @@ and the planner's view of it (`load_network`)."""
 
 import itertools
 import uuid
+from dataclasses import dataclass
 from datetime import time
 
 from flask_babel import LazyString, get_locale
@@ -73,8 +74,27 @@ def edge_of(link: Link) -> Edge:
 _cached: dict[tuple[str, str], Network] = {}
 
 
+_NOTED = "network_stamp"
+
+
+def stamp_column():
+    """The network's stamp as a scalar subquery, to be read along with a query that runs
+    anyway (checkout's product read); hand the value to `note_stamp`."""
+    return db.select(NetworkStamp.stamp).where(NetworkStamp.id == 1).scalar_subquery()
+
+
+def note_stamp(stamp: str | None) -> None:
+    """Remember the stamp read in this transaction: its plans need not read it again."""
+    db.session.info[_NOTED] = (db.session().get_transaction(), stamp)
+
+
 def _stamp() -> str | None:
-    return db.session.scalar(db.select(NetworkStamp.stamp).where(NetworkStamp.id == 1))
+    noted = db.session.info.get(_NOTED)
+    if noted is not None and noted[0] is db.session().get_transaction():
+        return noted[1]
+    stamp = db.session.scalar(db.select(NetworkStamp.stamp).where(NetworkStamp.id == 1))
+    note_stamp(stamp)
+    return stamp
 
 
 def touch_network(session=None) -> None:
@@ -84,6 +104,7 @@ def touch_network(session=None) -> None:
     never repeat the stamp of a network cached from another one.
     """
     session = session or db.session
+    session.info.pop(_NOTED, None)
     stamp = uuid.uuid4().hex
     table = NetworkStamp.__table__  # Core statements: no ORM bookkeeping inside a flush
     done = session.execute(table.update().where(table.c.id == 1).values(stamp=stamp)).rowcount
@@ -114,6 +135,47 @@ def load_network() -> Network:
         _cached.clear()  # only the newest network is worth keeping
         _cached[key] = network
     return network
+
+
+@dataclass(frozen=True)
+class StationView:
+    """What a route shows of a station (API order answers), from the per-process cache."""
+
+    id: int
+    kind: StationKind
+    name_zh: str
+    name_en: str | None
+
+    def display_name(self, locale: str = "zh") -> str:
+        if locale == "en" and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+
+_cached_views: dict[tuple[str, str], dict[int, StationView]] = {}
+
+
+def known_route_stations(ids) -> dict[int, StationView] | None:
+    """The active stations `ids` from the per-process cache, if this transaction has read
+    the network's stamp already (checkout has) and all of them are active; None otherwise
+    (then read them: checking the stamp would cost the same one query)."""
+    noted = db.session.info.get(_NOTED)
+    if noted is None or noted[0] is not db.session().get_transaction() or noted[1] is None:
+        return None
+    key = (str(db.session.get_bind().url), noted[1])
+    views = _cached_views.get(key)
+    if views is None:
+        rows = db.session.execute(
+            db.select(Station.id, Station.kind, Station.name_zh, Station.name_en).where(
+                Station.active
+            )
+        )
+        views = {row.id: StationView(*row) for row in rows}
+        _cached_views.clear()
+        _cached_views[key] = views
+    if not all(station_id in views for station_id in ids):
+        return None
+    return {station_id: views[station_id] for station_id in ids}
 
 
 def build_network() -> Network:

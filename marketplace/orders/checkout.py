@@ -8,18 +8,20 @@ from collections import defaultdict
 from datetime import datetime
 from uuid import uuid4
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..accounts import addresses
 from ..catalog import freight, stock
-from ..catalog.models import Product, ProductStatus
+from ..catalog.models import Cooperative, Product, ProductStatus
 from ..clock import local_date
 from ..errors import Conflict, DomainError
 from ..extensions import db
+from ..logistics import network
 from ..logistics import services as logistics
 from ..logistics.models import StationKind
-from ..status import record_initial_status
+from ..status import record_initial_statuses
 from .labels import shown_name
 from .models import (
     Delivery,
@@ -120,14 +122,33 @@ def check_pickup_point(station) -> None:
         )
 
 
-def products_for_sale(requested: dict[int, int]) -> dict[int, Product]:
-    """The requested products, each existing and on sale (DomainError naming the field)."""
+class ProductsForSale(dict):
+    """{product_id: Product}, and the id reserved for the new order (PostgreSQL) if any."""
+
+    order_id: int | None = None
+
+
+def products_for_sale(requested: dict[int, int]) -> ProductsForSale:
+    """The requested products, each existing and on sale (DomainError naming the field).
+
+    One statement reads the products with their cooperatives, the station network's stamp
+    (the planner's cache key) and, on PostgreSQL, the new order's id from its sequence, so
+    the order row is written once with its reference (see `write_order`).
+    """
+    extra = [network.stamp_column()]
+    if db.session.get_bind().dialect.name == "postgresql":
+        next_id = sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence("orders", "id")))
+        extra.append(next_id.scalar_subquery())
     stmt = (
-        db.select(Product)
+        db.select(Product, *extra)
         .where(Product.id.in_(requested))
-        .options(selectinload(Product.cooperative))
+        .options(joinedload(Product.cooperative).lazyload(Cooperative.managers))
     )
-    products = {p.id: p for p in db.session.scalars(stmt)}
+    rows = db.session.execute(stmt).all()
+    products = ProductsForSale((row[0].id, row[0]) for row in rows)
+    if rows:
+        network.note_stamp(rows[0][1])
+        products.order_id = rows[0][2] if len(extra) > 1 else None
     for product_id in requested:
         product = products.get(product_id)
         if product is None:
@@ -160,24 +181,27 @@ def write_order(order, products, requested, taken, pickup_station, actor, shippi
     """Write the order's fulfilments (one per cooperative), lines, allocations and parcels.
 
     `shipping` = {cooperative_id: fen} for an express order; its parcels are planned to the
-    express hand-over at a county centre.
+    express hand-over at a county centre. Everything is built in memory and written by one
+    flush (one multi-row INSERT per table on PostgreSQL), then the initial status events in
+    one INSERT: checkout's statement budget is tested (tests/api/test_checkout_statements.py).
     """
     shipping = shipping or {}
     cash = order.payment_method == PaymentMethod.cash_at_pickup
-    db.session.add(order)
-    db.session.flush()
-    order.reference = order_reference(order.id, order.created_at)
+    reserved = getattr(products, "order_id", None)
+    if reserved is not None:
+        order.id = reserved
+        order.reference = order_reference(reserved, order.created_at)
 
     by_cooperative = defaultdict(list)
     for product_id in requested:
         by_cooperative[products[product_id].cooperative_id].append(products[product_id])
+    fulfilments, lines = [], []
     for cooperative_id in sorted(by_cooperative):
         fulfilment = Fulfilment(
             order=order,
             cooperative=by_cooperative[cooperative_id][0].cooperative,
             status=FulfilmentStatus.to_pack if cash else FulfilmentStatus.pending_payment,
         )
-        db.session.add(fulfilment)
         for product in by_cooperative[cooperative_id]:
             quantity = requested[product.id]
             line = OrderLine(
@@ -192,23 +216,37 @@ def write_order(order, products, requested, taken, pickup_station, actor, shippi
                 unit_price_fen=product.price_fen,
                 line_fen=quantity * product.price_fen,
             )
-            db.session.add(line)
-            for lot_id, units in taken[product.id]:
-                line.allocations.append(LineAllocation(lot_id=lot_id, quantity=units))
+            lines.append(line)
         fulfilment.goods_fen = sum(line.line_fen for line in fulfilment.lines)
         fulfilment.shipping_fen = shipping.get(cooperative_id, 0)
         # Owed until paid: in cash at pickup, or online (mark_paid sets it to 0).
         fulfilment.amount_due_fen = fulfilment.goods_fen + fulfilment.shipping_fen
-    order.goods_fen = sum(f.goods_fen for f in order.fulfilments)
-    order.shipping_fen = sum(f.shipping_fen for f in order.fulfilments)
+        fulfilments.append(fulfilment)
+    order.goods_fen = sum(f.goods_fen for f in fulfilments)
+    order.shipping_fen = sum(f.shipping_fen for f in fulfilments)
     order.total_fen = order.goods_fen + order.shipping_fen
+    parcels = logistics.plan_parcels(
+        fulfilments,
+        pickup_station,
+        now=order.created_at,
+        express=order.delivery == Delivery.express,
+    )
+    db.session.add(order)
     db.session.flush()
-
-    record_initial_status(order, "order", by=actor)
-    for fulfilment in order.fulfilments:
-        record_initial_status(fulfilment, "fulfilment", by=actor)
-        if order.delivery == Delivery.express:
-            logistics.plan_parcel(fulfilment, None, now=order.created_at, express=True)
-        else:
-            logistics.plan_parcel(fulfilment, pickup_station, now=order.created_at)
-    db.session.flush()
+    if reserved is None:  # SQLite: the reference needs the id the INSERT gave
+        order.reference = order_reference(order.id, order.created_at)
+        db.session.flush()
+    # Allocations: one executemany, whatever the dialect (nothing reads their ids back).
+    db.session.execute(
+        LineAllocation.__table__.insert(),
+        [
+            {"order_line_id": line.id, "lot_id": lot_id, "quantity": units, "released_at": None}
+            for line in lines
+            for lot_id, units in taken[line.product_id]
+        ],
+    )
+    record_initial_statuses(
+        [(order, "order", actor)]
+        + [(f, "fulfilment", actor) for f in fulfilments]
+        + [(p, "parcel", None) for p in parcels]
+    )

@@ -1,6 +1,7 @@
 """Pages of the orders package: the shop, the cart and checkout. The buyer's and the
 cooperative's order pages are in order_views.py, registered on the same blueprint."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import (
@@ -9,6 +10,7 @@ from flask import (
     current_app,
     flash,
     g,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -18,8 +20,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 
+from .. import pagecache
 from ..accounts import addresses
-from ..catalog import stock
+from ..catalog import freshness
 from ..catalog.models import Product
 from ..errors import DomainError
 from ..extensions import db
@@ -34,6 +37,8 @@ from .models import Delivery, PaymentMethod
 
 bp = Blueprint("orders", __name__)
 PER_PAGE = 12
+STAND_IN = 987654321  # a number no page shows: replaced by each card's own
+ADDED_KEY = "shop_added"  # the product just added from the shop: its card says so
 
 
 @bp.context_processor
@@ -73,6 +78,13 @@ def cart_field_errors():
     return {"cart_error": _cart_error}
 
 
+@bp.record_once
+def _cart_error_global(state) -> None:
+    # Also a global: the cached pages' per-request macros (catalog/_product_stock.html) are
+    # rendered without a request's template context.
+    state.app.jinja_env.globals["cart_error"] = _cart_error
+
+
 def _cart_error(product_id: int) -> dict | None:
     """The refused quantity for `product_id` ({quantity, message}), once per request."""
     if "cart_error" not in g:
@@ -105,9 +117,42 @@ def _flash_form_errors(form) -> None:
 
 @bp.get("/shop")
 def browse():
-    """Search and filter the products for sale."""
+    """Search and filter the products for sale. The page is cached per query, language and
+    catalogue stamp; the units left and the add-to-cart forms are filled in per request."""
     locale = g.locale_code
-    form = BrowseForm(formdata=request.args)
+    args = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if v))
+    page = pagecache.blocks(
+        ("shop", args, locale, freshness.stamp()), "orders/browse.html", _browse_context
+    )
+    left = freshness.units_left(pagecache.slot_ids(page, "left"))
+    added = session.pop(ADDED_KEY, None)
+    buy = get_template_attribute("orders/_card_stock.html", "buy")
+    units = get_template_attribute("orders/_card_stock.html", "units_left")
+    next_path = request.full_path.rstrip("?")
+    # The macros run once per request with a stand-in number, not once per card.
+    some, sold_out = str(units(STAND_IN)), str(units(0))
+    form = str(buy(STAND_IN, 1, next_path, False))
+
+    def fill_buy(pid: int) -> str:
+        refused = _cart_error(pid)
+        if added == pid or refused:
+            return buy(pid, left.get(pid, 0), next_path, added == pid, refused)
+        return form.replace(str(STAND_IN), str(pid)) if left.get(pid) else ""
+
+    return pagecache.respond(
+        page,
+        {
+            "left": lambda pid: (
+                some.replace(str(STAND_IN), str(left[pid])) if left.get(pid) else sold_out
+            ),
+            "buy": fill_buy,
+        },
+    )
+
+
+def _browse_context() -> dict:
+    locale = g.locale_code
+    form = BrowseForm(formdata=request.args, meta={"csrf": False})
     village_id = query_int("village")
     counties, townships = search.filter_regions(form.county.data)
     form.county.choices = [("", _("All counties"))] + [
@@ -131,16 +176,13 @@ def browse():
         per_page=PER_PAGE,
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template(
-        "orders/browse.html",
-        form=form,
-        results=results,
-        available=stock.available_quantities(p.id for p in results.items),
-        add_form=CartLineForm(formdata=None),
-        pager_args=args,
-        village_id=village_id,
-        filters_open=bool(set(args) & {"county", "township", "category", "ovop", "village"}),
-    )
+    return {
+        "form": form,
+        "results": results,
+        "pager_args": args,
+        "village_id": village_id,
+        "filters_open": bool(set(args) & {"county", "township", "category", "ovop", "village"}),
+    }
 
 
 @bp.get("/cart")
@@ -188,12 +230,18 @@ def _cart_change(change) -> int | None:
 @bp.post("/cart/add")
 def cart_add():
     refused = _cart_change(carts.add_to_cart)
-    if refused is None:
-        return redirect(_back(url_for("orders.cart")))
-    # Back to the box that was refused, on the page it was on (shop card or product page).
-    product_page = url_for("catalog.product_detail", product_id=refused)
-    page = _back(_same_site_referrer() or product_page)
-    return redirect(f"{page.split('#')[0]}#qty-{refused}")
+    if refused is not None:
+        # Back to the box that was refused, on the page it was on (shop card or product page).
+        product_page = url_for("catalog.product_detail", product_id=refused)
+        page = _back(_same_site_referrer() or product_page)
+        return redirect(f"{page.split('#')[0]}#qty-{refused}")
+    target = _back(url_for("orders.cart"))
+    product_id = request.form.get("product_id", "")
+    if target.startswith(url_for("orders.browse")) and re.fullmatch(r"[0-9]{1,9}", product_id):
+        # Back to the card the buyer added from, which says so (see browse).
+        session[ADDED_KEY] = int(product_id)
+        target = f"{target}#product-{int(product_id)}"
+    return redirect(target)
 
 
 @bp.post("/cart/update")

@@ -86,5 +86,6 @@ def test_session_cookie_is_httponly_and_lax(client, auth, create_user):
 def test_css_framework_is_served_locally(client):
     html = client.get("/").get_data(as_text=True)
     assert "cdn" not in html.lower()
-    css = re.search(r'href="(/bootstrap/static/[^"]+\.css)"', html).group(1)
+    # Bootstrap purged to the classes used (scripts/purge_bootstrap.py), from static/.
+    css = re.search(r'href="(/static/css/bootstrap\.purged\.css\?v=\w+)"', html).group(1)
     assert client.get(css).status_code == 200

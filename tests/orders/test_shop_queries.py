@@ -8,6 +8,13 @@ from marketplace.extensions import db
 
 
 @pytest.fixture
+def app_config(app_config):
+    """Every request renders and reads: no page cache, no memo of stock (what is counted
+    is the work of a page that is not cached yet)."""
+    return app_config | {"PAGE_CACHE_SECONDS": 0, "CATALOG_FRESH_SECONDS": 0}
+
+
+@pytest.fixture
 def count_queries(app):
     statements = []
 
