@@ -78,7 +78,8 @@ def plan_parcel(fulfilment, pickup_station, now=None, *, express=False) -> Parce
     chain if any line is perishable, with codes, weight and ETA. Raises Conflict (NoRoute /
     NoColdChainRoute) with a message for the buyer when no route exists."""
     parcel = _new_parcel(fulfilment, pickup_station, now or utcnow(), express, load_network())
-    parcel.code = new_parcel_code()
+    with db.session.no_autoflush:  # the parcel is not complete until it has its code
+        parcel.code = new_parcel_code()
     db.session.add(parcel)
     db.session.flush()
     record_initial_status(parcel, "parcel")

@@ -141,7 +141,7 @@ def test_short_lines_are_reported_with_what_is_left_and_nothing_is_written(shop,
 def test_an_unreachable_pickup_point_refuses_the_checkout_and_writes_nothing(
     shop, snapshot, monkeypatch
 ):
-    def unreachable(fulfilments, pickup_station, now=None):
+    def unreachable(fulfilments, pickup_station, now=None, express=False):
         raise Conflict("The pickup point cannot be reached from this cooperative.")
 
     monkeypatch.setattr(services.logistics, "plan_parcels", unreachable)
