@@ -238,6 +238,13 @@ def create_link(app):
 
 _refs = itertools.count(1)
 
+# The address an express sale is delivered to (a sample in Beijing, Chaoyang district).
+BEIJING_ADDRESS = {
+    "recipient": "北京买家", "phone": "13900000001", "province_code": "110000",
+    "province_name": "北京市", "city_code": "110100", "city_name": "北京市",
+    "district_code": "110105", "district_name": "朝阳区", "street": "望京街1号",
+}  # fmt: skip
+
 # How far create_sale takes a sale, in order.
 # Express parcels (`express=True`): "ready" = at the county centre waiting for the carrier,
 # "with_carrier" = handed to the carrier (sf, a new tracking number), "delivered" = the buyer
@@ -258,8 +265,8 @@ def create_sale(app, create_user, create_station):
     pickup=None, buyer=None, payment="cash", until="delivered", at=None, express=False)
     -> the Fulfilment (of the first cooperative; `.order` has the rest).
 
-    `express=True` plans each parcel to its county centre's express carrier hand-over
-    (`plan_express` below: a stand-in until checkout offers delivery to an address).
+    `express=True` orders delivery to a Beijing address (`express_plan` below): each parcel
+    goes to its county centre's express carrier hand-over, paid online with shipping.
 
     A sale made the way a buyer and the stations make one: `orders.actions.place_order`
     (stock taken from the lots, the parcel planned), Stripe's `checkout.session.completed`
@@ -338,28 +345,20 @@ def create_sale(app, create_user, create_station):
         }
         process_stripe_event(event)
 
-    def plan_express(order, at):
-        """TEST-ONLY until the buyer half of issue 13 lands (checkout with "delivery":
-        "express"): each parcel of the placed order is planned again, in place, from its
-        cooperative's village point to the express carrier hand-over of a county centre,
-        as `logistics.services.plan_parcel(..., express=True)` plans it."""
-        from marketplace.clock import utcnow
-        from marketplace.logistics.network import load_network
-        from marketplace.logistics.planner import plan_route
+    def express_plan(products):
+        """Delivery to a Beijing address (a sample): each cooperative gets a plain freight
+        template if it has none, so checkout can price the parcel; the order is placed with
+        `delivery="express"` and its parcels planned to the county centre's carrier."""
+        from marketplace.catalog import freight
 
-        for fulfilment in order.fulfilments:
-            parcel = fulfilment.parcel
-            route = plan_route(
-                load_network(),
-                fulfilment.cooperative.home_station_id,
-                None,
-                cold_chain=parcel.cold_chain,
-                depart_after=at or utcnow(),
-                weight_g=parcel.weight_g,
-            )
-            parcel.route, parcel.route_links = list(route.station_ids), list(route.link_ids)
-            parcel.eta = route.eta
-        db.session.flush()
+        for cooperative in {p.cooperative for p in products}:
+            if not freight.templates_of(cooperative.id):
+                cold = any(p.perishable for p in products)
+                freight.save_template(cooperative, {
+                    "name": "常温 (test)", "cold_chain": cold, "first_weight_g": 1000,
+                    "first_fen": 1000, "step_weight_g": 1000, "step_fen": 500, "regions": [],
+                    "not_delivered_province_codes": []})  # fmt: skip
+        return {"delivery": "express", "address": dict(BEIJING_ADDRESS)}
 
     def scan_until(fulfilment, until, at):
         from marketplace.orders.actions import confirm_receipt
@@ -419,9 +418,10 @@ def create_sale(app, create_user, create_station):
                 product.price_fen = spec[2]
         db.session.flush()
         method = "cash_at_pickup" if payment == "cash" else payment
-        order = place_order(buyer, items, pickup, method, now=at, **plan)
         if express:
-            plan_express(order, at)
+            plan = {**express_plan(products), **plan}
+            pickup = None
+        order = place_order(buyer, items, pickup, method, now=at, **plan)
         for lot, back in held:
             db.session.refresh(lot)
             lot.remaining += back

@@ -11,7 +11,7 @@ from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.logistics.models import CarrierEvent, ParcelStatus
 from marketplace.orders.actions import auto_confirm_due
-from marketplace.orders.models import FulfilmentStatus, Order, OrderStatus
+from marketplace.orders.models import Delivery, FulfilmentStatus, Order, OrderStatus
 from tests.api.documented import assert_documented
 
 from .carrier_standin import AggregatorStandin, sign
@@ -88,6 +88,11 @@ def test_a_signed_delivered_event_completes_one_confirm_receipt_the_other_income
 ):
     order = express.sale(until="ready")
     first, second = order.fulfilments
+    # A Beijing address, two cooperatives, shipping charged per parcel and paid online.
+    assert order.delivery == Delivery.express and order.ship_province_code == "110000"
+    assert first.shipping_fen > 0 and second.shipping_fen > 0
+    assert order.total_fen == order.goods_fen + first.shipping_fen + second.shipping_fen
+    assert all(f.parcel.route[-1] == express.centre.id for f in order.fulfilments)
     hand_over(caller, express, first.parcel, tracking_no="SF0000000000001")
     hand_over(caller, express, second.parcel, carrier="ems", tracking_no="EA123456789CN")
     assert income_total() == 0
@@ -237,9 +242,9 @@ def test_the_carriers_report_sets_shipping_charged_against_carrier_cost(express,
     first, second = order.fulfilments
     hand_over(caller, express, first.parcel, tracking_no="SF0000000000007")
     hand_over(caller, express, second.parcel, carrier="ems", tracking_no="EA000000007CN")
-    # What the buyer half's checkout will charge (the column exists; checkout fills it).
-    first.shipping_fen, second.shipping_fen = 1200, 1500
-    db.session.commit()
+    # What checkout charged for delivery to Beijing (the parcels' freight template fees).
+    charged = {f.id: f.shipping_fen for f in (first, second)}
+    assert all(charged.values())
     shares = dict(
         db.session.execute(
             db.select(ManifestParcel.parcel_id, ManifestParcel.cost_share_fen)
@@ -254,9 +259,9 @@ def test_the_carriers_report_sets_shipping_charged_against_carrier_cost(express,
     assert set(rows) == {"SF Express", "China Post EMS"}
     sf = rows["SF Express"]
     assert sf["county"] and sf["parcels"] == 1
-    assert sf["charged"] == 1200 and sf["cost"] == shares[first.parcel.id]
-    assert sf["margin"] == 1200 - shares[first.parcel.id]
-    assert table.totals["charged"] == 2700 and table.totals["parcels"] == 2
+    assert sf["charged"] == charged[first.id] and sf["cost"] == shares[first.parcel.id]
+    assert sf["margin"] == charged[first.id] - shares[first.parcel.id]
+    assert table.totals["charged"] == sum(charged.values()) and table.totals["parcels"] == 2
     assert table.totals["cost"] == sum(shares.values()) > 0
 
 

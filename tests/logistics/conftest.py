@@ -107,17 +107,8 @@ def place_order(line, create_user, create_cooperative, create_product, create_lo
             payment="cash" if cash else "stripe",
             until="placed" if cash else "paid",
             at=now,
+            express=express,  # delivery to an address: the parcel ends with the carrier
         )
-        if express:
-            # Checkout offers no delivery by express carrier yet (the nationwide-delivery
-            # issue): the parcel is planned again, to the carrier's hand-over.
-            from marketplace.logistics.services import plan_parcel
-
-            db.session.delete(fulfilment.parcel)
-            db.session.flush()
-            db.session.expire(fulfilment, ["parcel"])
-            plan_parcel(fulfilment, pickup, now=now, express=True)
-            db.session.commit()
         return fulfilment
 
     return place
