@@ -290,9 +290,11 @@ def _apply_one(one: ScanRequest, parcel, station, by, now) -> Outcome:
 
 def carrier_fields(one: ScanRequest) -> dict:
     """The express carrier and tracking number of a `handed_to_carrier` scan, for
-    `record_scan`. Empty until the scan verbs take them (the carrier issue's branch): then
-    return {"carrier": one.carrier, "tracking_no": one.tracking_no} for that action."""
-    return {}
+    `record_scan` (which checks them: a carrier off the list or a malformed number is
+    refused with its reason)."""
+    if one.action != ScanAction.handed_to_carrier:
+        return {}
+    return {"carrier": one.carrier, "tracking_no": one.tracking_no}
 
 
 def _event_time(parcel: Parcel, scanned_at: datetime, now: datetime) -> datetime:

@@ -278,3 +278,30 @@ def test_the_jobs_runner_confirms_due_receipts_once(app, express, caller):
     again = CliRunner().invoke(app.cli, ["jobs", "run-due"], catch_exceptions=False)
     assert again.exit_code == 0, again.output
     assert income_total() == producers_share(first)
+
+
+def test_the_station_app_hands_parcels_to_a_carrier_in_a_batch(express, caller):
+    import uuid
+    from datetime import UTC, datetime
+
+    order = express.sale(until="ready")
+    first, second = order.fulfilments
+    now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    one, two = str(uuid.uuid4()), str(uuid.uuid4())
+    scan = {"station_id": express.centre.id, "action": "handed_to_carrier", "scanned_at": now}
+    scans = [
+        {**scan, "client_id": one, "parcel_code": first.parcel.code, "carrier": "sf",
+         "tracking_no": "SF0000000000009"},
+        # The same carrier's number again: refused for this parcel, the other one applied.
+        {**scan, "client_id": two, "parcel_code": second.parcel.code, "carrier": "sf",
+         "tracking_no": "SF0000000000009"},
+    ]  # fmt: skip
+    status, body = caller(express.county_op, "post", "/scans/batch", json={"scans": scans})
+    assert status == 200, body
+    results = {r["client_id"]: r for r in body["results"]}
+    assert results[one]["status"] == "applied", results[one]
+    assert results[two]["status"] == "refused" and results[two]["reason"], results[two]
+    db.session.expire_all()
+    assert (first.parcel.carrier, first.parcel.tracking_no) == ("sf", "SF0000000000009")
+    assert first.parcel.status == ParcelStatus.handed_to_carrier
+    assert second.parcel.carrier is None
