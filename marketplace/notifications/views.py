@@ -38,7 +38,7 @@ def inbox():
 @login_required
 def mark_read():
     raw = request.form.get("id", "")
-    notification_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+    notification_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     services.mark_read(current_user, notification_id)
     return redirect(url_for("notifications.inbox"))
 

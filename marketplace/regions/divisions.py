@@ -169,7 +169,10 @@ def children_of(parent_code: str | None) -> list[Division]:
 
 
 def get(code: str | None) -> Division | None:
-    if not code or not isinstance(code, str) or len(code) > 12:
+    # Codes are digits: anything else (a NUL byte, letters) names no division.
+    if not code or not isinstance(code, str) or len(code) > 12 or not code.isascii():
+        return None
+    if not code.isdigit():
         return None
     return db.session.get(Division, code)
 

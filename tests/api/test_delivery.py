@@ -260,3 +260,10 @@ def test_income_counts_the_goods_only(api_as, network, goods, templates, stripe_
     # The lily cooperative's producer share (80 %) of the goods, not of goods + shipping.
     assert total == 6000 * 8000 // 10000
     assert db.session.get(Product, goods.lily.id).freight_template_id is None
+
+
+def test_a_division_code_that_is_not_digits_is_refused_not_an_error(client):
+    for parent in ("11\x000000", "abc", "１１００００"):
+        response = client.get("/api/v1/divisions", query_string={"parent": parent})
+        assert response.status_code == 400, parent
+        assert "parent" in response.get_json()["fields"]

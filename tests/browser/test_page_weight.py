@@ -29,7 +29,7 @@ def test_the_shop_is_light_and_adding_returns_to_the_card(
     sizes = {}
     page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body() or b"")))
     try:
-        page.goto(live_server + "/shop")
+        page.goto(live_server + "/shop", wait_until="networkidle")  # everything it loads
         assert sum(sizes.values()) < 120 * 1024, sizes  # was 446 KiB, 227 of it Bootstrap
         first_photo = page.locator("[data-testid=product-card] img").first
         assert first_photo.get_attribute("loading") is None  # on screen: load it at once
