@@ -105,11 +105,11 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def store_image(product: Product, image: Image.Image) -> ProductPhoto:
-    """Re-encode `image` as a JPEG and a WebP thumbnail under new names; add the photo row."""
+def save_renditions(image: Image.Image, folder) -> tuple[str, str]:
+    """Write `image` upright as a JPEG and a WebP thumbnail under new names in `folder`;
+    their file names. Product and claim photos are stored the same way."""
     image = _flatten(image)
     stem = secrets.token_hex(16)
-    folder = photo_dir()
     large = image.copy()
     large.thumbnail((PHOTO_EDGE, PHOTO_EDGE))
     # Saving without exif drops GPS positions and camera data from farmers' phones.
@@ -117,8 +117,14 @@ def store_image(product: Product, image: Image.Image) -> ProductPhoto:
     thumb = image.copy()
     thumb.thumbnail((THUMB_EDGE, THUMB_EDGE))
     thumb.save(folder / f"{stem}_t.webp", "WEBP", quality=80)
+    return f"{stem}.jpg", f"{stem}_t.webp"
+
+
+def store_image(product: Product, image: Image.Image) -> ProductPhoto:
+    """Re-encode `image` as a JPEG and a WebP thumbnail under new names; add the photo row."""
+    filename, thumb_filename = save_renditions(image, photo_dir())
     position = max((p.position for p in product.photos), default=-1) + 1
-    photo = ProductPhoto(filename=f"{stem}.jpg", thumb_filename=f"{stem}_t.webp", position=position)
+    photo = ProductPhoto(filename=filename, thumb_filename=thumb_filename, position=position)
     product.photos.append(photo)
     db.session.flush()
     return photo

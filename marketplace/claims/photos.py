@@ -2,14 +2,13 @@
 decoded by Pillow, size and pixel bounds), re-encoded without EXIF under generated names,
 and shown only to those who may see the claim."""
 
-import secrets
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps
+from PIL import Image
 
-from ..catalog.photos import MAX_PHOTO_BYTES, PHOTO_EDGE, THUMB_EDGE, check_image, too_big  # noqa: F401
+from ..catalog.photos import MAX_PHOTO_BYTES, check_image, save_renditions, too_big  # noqa: F401
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..transaction import verb
@@ -25,27 +24,9 @@ def claim_photo_dir() -> Path:
     return path
 
 
-def _flatten(image: Image.Image) -> Image.Image:
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, "white")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")
-
-
 def _store(claim: Claim, image: Image.Image) -> ClaimPhoto:
-    image = _flatten(image)
-    stem = secrets.token_hex(16)
-    folder = claim_photo_dir()
-    large = image.copy()
-    large.thumbnail((PHOTO_EDGE, PHOTO_EDGE))
-    large.save(folder / f"{stem}.jpg", "JPEG", quality=85, optimize=True)
-    thumb = image.copy()
-    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE))
-    thumb.save(folder / f"{stem}_t.webp", "WEBP", quality=80)
-    photo = ClaimPhoto(filename=f"{stem}.jpg", thumb_filename=f"{stem}_t.webp")
+    filename, thumb_filename = save_renditions(image, claim_photo_dir())
+    photo = ClaimPhoto(filename=filename, thumb_filename=thumb_filename)
     claim.photos.append(photo)
     db.session.flush()
     return photo
