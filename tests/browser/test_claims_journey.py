@@ -22,6 +22,9 @@ TEXT = {
 
 
 def fits_the_phone(page):
+    # A click that navigates returns before the next page exists: wait for it.
+    page.wait_for_load_state()
+    page.wait_for_function("document.documentElement && document.readyState !== 'loading'")
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
@@ -58,6 +61,7 @@ def test_claim_with_a_photo_accepted_and_refunded(
     try:
         _login(page, live_server, "buyer@example.com", f"/orders/{reference}")
         page.click("[data-testid=open-claim]")
+        page.wait_for_selector(f"#units-{line_id}")
         assert fits_the_phone(page)
         page.fill(f"#units-{line_id}", "1")
         page.select_option("[data-testid=claim-reason]", "damaged")
