@@ -13,6 +13,14 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 360, "height": 740}
 
 
+def fits_the_phone(page) -> bool:
+    """True if the page is no wider than the phone. A click that navigates returns before
+    the next page exists, so this waits for a loaded document first."""
+    page.wait_for_load_state()
+    page.wait_for_function("document.documentElement && document.readyState !== 'loading'")
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
 @pytest.fixture
 def live_server(app):
     """Serve `app` (same database as the test) until the test ends; yields its base URL."""

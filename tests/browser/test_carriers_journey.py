@@ -9,6 +9,8 @@ from tests.browser.conftest import PHONE
 from tests.carriers import conftest as carrier_fixtures
 from tests.carriers.carrier_standin import CarrierStandin
 
+from .conftest import fits_the_phone as fits
+
 app_config = carrier_fixtures.app_config
 express = carrier_fixtures.express
 
@@ -46,10 +48,6 @@ def log_in(page, base, login):
     with page.expect_navigation():
         page.click("#submit")
     assert "/login" not in page.url
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

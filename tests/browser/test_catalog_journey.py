@@ -7,6 +7,8 @@ from marketplace.catalog.demo_photos import illustration
 from marketplace.extensions import db
 from tests.catalog.test_public_pages import expected_modules, qr_modules
 
+from .conftest import fits_the_phone
+
 pytestmark = pytest.mark.browser
 
 
@@ -23,10 +25,6 @@ def lily_cooperative(
     create_category(code="vegetables", name_zh="蔬菜", name_en="Vegetables")
     db.session.commit()
     return cooperative, household
-
-
-def fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_manager_lists_a_product_and_traces_its_lot(

@@ -9,6 +9,8 @@ from PIL import Image
 from tests.browser.conftest import PHONE
 from tests.claims.conftest import buyer, delivered, manager  # noqa: F401  (fixtures)
 
+from .conftest import fits_the_phone
+
 pytestmark = pytest.mark.browser
 
 TEXT = {
@@ -19,13 +21,6 @@ TEXT = {
         "accepted": "Accepted",
     },
 }
-
-
-def fits_the_phone(page):
-    # A click that navigates returns before the next page exists: wait for it.
-    page.wait_for_load_state()
-    page.wait_for_function("document.documentElement && document.readyState !== 'loading'")
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def _photo(tmp_path):

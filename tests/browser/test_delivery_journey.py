@@ -10,6 +10,8 @@ from marketplace.regions.services import get_by_code
 from tests.orders.shop import build_shop
 from tests.payments.conftest import app_config, stripe_standin
 
+from .conftest import fits_the_phone
+
 pytestmark = pytest.mark.browser
 STRIPE_FIXTURES = (app_config, stripe_standin)
 
@@ -38,10 +40,6 @@ def shop(request, create_station, create_link):
             "not_delivered_province_codes": ["540000"]})  # fmt: skip
     db.session.commit()
     return shop
-
-
-def fits_the_phone(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

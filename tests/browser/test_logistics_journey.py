@@ -7,6 +7,8 @@ import pytest
 from tests.browser.conftest import PHONE
 from tests.logistics import conftest as logistics_fixtures
 
+from .conftest import fits_the_phone as fits
+
 # The logistics fixtures (a five-station line with operators, cash orders on it).
 line = logistics_fixtures.line
 place_order = logistics_fixtures.place_order
@@ -33,10 +35,6 @@ def scan(page, base, station, code, action):
     flash = page.locator(".alert").first
     assert "alert-success" in flash.get_attribute("class"), flash.inner_text()
     assert code in flash.inner_text()
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_a_parcel_is_scanned_along_its_route_and_tracked_by_the_buyer(

@@ -7,6 +7,8 @@ from marketplace.extensions import db
 from marketplace.orders.actions import place_order
 from tests.orders.shop import build_shop
 
+from .conftest import fits_the_phone
+
 pytestmark = pytest.mark.browser
 
 
@@ -14,10 +16,6 @@ pytestmark = pytest.mark.browser
 def shop(request):
     """The small shop of tests/orders/shop.py."""
     return build_shop(request.getfixturevalue)
-
-
-def fits_the_phone(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_search_cart_checkout_with_cash_and_see_the_order(live_server, page, screenshot, shop):
