@@ -13,23 +13,10 @@ from marketplace.extensions import db
 from marketplace.households.models import IncomeEntry, IncomeKind
 from marketplace.payments.models import Payment, PaymentProvider, Refund, RefundStatus
 from marketplace.payments.sending import send_pending_refunds
-from tests.payments.stripe_standin import StripeStandin  # noqa: F401
+from tests.payments import conftest as payments_fixtures
 
-
-@pytest.fixture
-def stripe_standin():
-    import threading
-
-    from werkzeug.serving import make_server
-
-    standin = StripeStandin()
-    server = make_server("127.0.0.1", 0, standin, threaded=True)
-    standin.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield standin
-    server.shutdown()
-    thread.join(timeout=5)
+# The payments tests' stand-in fixture, shared rather than written again.
+stripe_standin = payments_fixtures.stripe_standin
 
 
 @pytest.fixture
